@@ -1,0 +1,76 @@
+"""Reads of patron data that depend on who asks. Views and the API never query Patron directly."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from outsourcing.scope import scope_for
+from privacy_admin.audit.models import Outcome
+from privacy_admin.audit.services import audit_record
+
+from .models import Branch, Patron
+
+
+def patrons_visible_to(actor: Any) -> QuerySet[Patron]:
+    scope = scope_for(actor)
+    qs = Patron.objects.select_related("category", "registered_branch")
+    if scope.branch_ids is None:
+        return qs
+    if not scope.branch_ids:
+        return qs.none()
+    return qs.filter(registered_branch_id__in=scope.branch_ids)
+
+
+def _not_found(actor: Any, *, exists_elsewhere: Patron | None, how: str) -> Http404:
+    if exists_elsewhere is not None:
+        # Out of scope: answer as if it did not exist, but leave a trace of the attempt.
+        audit_record(
+            actor=actor,
+            action="patron.out_of_scope",
+            target_type="patron",
+            target_id=exists_elsewhere.pk,
+            patron_id=exists_elsewhere.pk,
+            outcome=Outcome.DENIED,
+            detail={"lookup": how},
+        )
+    return Http404("利用者が見つかりません。")
+
+
+def get_patron_for(
+    actor: Any,
+    *,
+    public_id: uuid.UUID | str | None = None,
+    card_number: str | None = None,
+    for_update: bool = False,
+) -> Patron:
+    """The patron, if ``actor`` may reach them; Http404 otherwise (out of scope looks like absent)."""
+    if public_id is not None:
+        try:
+            lookup: dict[str, Any] = {"public_id": uuid.UUID(str(public_id))}
+        except ValueError:
+            raise Http404("利用者が見つかりません。") from None
+        how = "public_id"
+    elif card_number:
+        lookup = {"card_number": card_number.strip()}
+        how = "card_number"
+    else:
+        raise Http404("利用者が見つかりません。")
+    qs = patrons_visible_to(actor)
+    if for_update:
+        qs = qs.select_for_update()
+    patron = qs.filter(**lookup).first()
+    if patron is None:
+        raise _not_found(actor, exists_elsewhere=Patron.objects.filter(**lookup).first(), how=how)
+    return patron
+
+
+def branches_for_registration() -> QuerySet[Branch]:
+    return Branch.objects.filter(is_active=True, accepts_registration=True)
+
+
+def active_branches() -> QuerySet[Branch]:
+    return Branch.objects.filter(is_active=True)

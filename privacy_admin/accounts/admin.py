@@ -1,0 +1,53 @@
+"""Staff accounts: the branch each person works at, and API tokens (revocable, never shown again)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from .models import ApiToken, StaffProfile
+from .services import api_token_revoke
+
+User = get_user_model()
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    extra = 0
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    inlines = [StaffProfileInline]
+    list_display = ("username", "email", "is_active", "is_staff", "last_login")
+    list_filter = ("is_active", "is_staff", "groups")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("prefix", "user", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("prefix", "user", "created_at", "last_used_at", "revoked_at")
+    exclude = ("key_hash",)
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # tokens are issued with `manage.py create_api_token`, which shows them once
+
+    @admin.action(description="選択したトークンを失効させる")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        for token in queryset.filter(revoked_at__isnull=True):
+            api_token_revoke(actor=request.user, token=token)
+
+    def get_actions(self, request: HttpRequest) -> Any:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffProfile(models.Model):
+    """Where a staff member works: the branch recorded on their access-log events."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    branch = models.ForeignKey(
+        "patrons.Branch", verbose_name=_("所属館"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = _("職員プロフィール")
+        verbose_name_plural = _("職員プロフィール")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    prefix = models.CharField(_("識別子"), max_length=16, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("発行日時"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最終使用日時"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("失効日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("APIトークン")
+        verbose_name_plural = _("APIトークン")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def hash_key(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @staticmethod
+    def generate() -> tuple[str, str]:
+        prefix = secrets.token_hex(4)
+        return prefix, f"{settings.API_TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"

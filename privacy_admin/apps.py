@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
+
+
+class PrivacyAdminConfig(AppConfig):
+    name = "privacy_admin"
+    verbose_name = "図書館利用者プライバシー管理"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the Japanese font check)
+
+
+class PrivacyAdminSiteConfig(AdminConfig):
+    default_site = "privacy_admin.admin_site.PrivacyAdminSite"

@@ -1,0 +1,290 @@
+"""Settings: one module, every knob from the environment.
+
+Embedded defaults run the product with no servers (SQLite under var/, kombu's filesystem broker,
+console email). Production sets DATABASE_URL (PostgreSQL via psycopg 3), REDIS_URL and
+CELERY_BROKER_URL. A secret may also come from a file named by <NAME>_FILE.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(environ.Env().str("PRIVACY_ADMIN_VAR_DIR", default=str(BASE_DIR / "var")))
+
+env = environ.Env()
+
+
+def _secret(name: str, default: str | None = None) -> str | None:
+    """Read NAME, or the contents of the file named by NAME_FILE."""
+    file_name = env.str(f"{name}_FILE", default="")
+    if file_name:
+        try:
+            return Path(file_name).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE cannot be read: {exc.strerror}") from exc
+    return env.str(name, default=default)
+
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+TESTING = env.bool("PRIVACY_ADMIN_TESTING", default=False)
+
+SECRET_KEY = _secret("DJANGO_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG and not TESTING and env.bool("DJANGO_REQUIRE_SECRET_KEY", default=False):
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) must be set")
+    # The embedded default keeps one generated key under var/ so sessions survive restarts.
+    key_file = VAR_DIR / "secret_key"
+    try:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        if not key_file.exists():
+            key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+            key_file.chmod(0o600)
+        SECRET_KEY = key_file.read_text(encoding="utf-8").strip()
+    except OSError:
+        SECRET_KEY = secrets.token_urlsafe(50)
+
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "privacy_admin.apps.PrivacyAdminSiteConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "simple_history",
+    "axes",
+    "django_celery_beat",
+    "privacy_admin.apps.PrivacyAdminConfig",
+    "privacy_admin.accounts",
+    "privacy_admin.audit",
+    "patrons",
+    "loans",
+    "outsourcing",
+    "disclosure_requests",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "privacy_admin.audit.middleware.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "privacy_admin.accounts.middleware.IdleTimeoutMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "privacy_admin.accounts.middleware.NoStoreMiddleware",
+    # AxesMiddleware must be last (django-axes docs).
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "privacy_admin.urls"
+WSGI_APPLICATION = "privacy_admin.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "privacy_admin.accounts.context_processors.roles",
+            ],
+        },
+    }
+]
+
+# --- Database -------------------------------------------------------------------------------
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE transactions take the write lock up front, so the web process and the Celery
+    # worker never deadlock on the audit chain head (Django 5.1+ option).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_db.sqlite3")}
+elif DATABASES["default"]["ENGINE"] in (
+    "django.db.backends.postgresql",
+    "django.db.backends.postgresql_psycopg2",
+):
+    DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache, Celery ---------------------------------------------------------------------------
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+_celery_dir = VAR_DIR / "celery"
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    for sub in ("queue", "processed"):
+        (_celery_dir / sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_celery_dir / "queue"),
+        "data_folder_out": str(_celery_dir / "queue"),
+        "processed_folder": str(_celery_dir / "processed"),
+        "store_processed": False,
+    }
+# Results would be a second copy of whatever a task returns: tasks return nothing and results are off.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "Asia/Tokyo"
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Auth -----------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Idle sessions end (000 第3 / domain §10: a counter terminal must not stay signed in).
+SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=15) * 60
+SESSION_COOKIE_AGE = env.int("SESSION_MAX_AGE_HOURS", default=10) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG and not TESTING)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# django-axes: lock out a username+IP after repeated failures.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = True  # administrators can see and clear lockouts
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# --- i18n -----------------------------------------------------------------------------------
+LANGUAGE_CODE = "ja"
+LANGUAGES = [("ja", _("日本語")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Tokyo"
+USE_I18N = True
+USE_TZ = True
+# 和暦 (令和8年11月21日) by default; "seireki" prints 2026年11月21日.
+DATE_ERA_STYLE = env.str("DATE_ERA_STYLE", default="wareki")
+if DATE_ERA_STYLE not in ("wareki", "seireki"):
+    raise ImproperlyConfigured("DATE_ERA_STYLE must be 'wareki' or 'seireki'")
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG or TESTING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="library-privacy@example.jp")
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Domain settings (domain.md §4; source beside each) -----------------------------------------
+LIBRARY_NAME = env.str("LIBRARY_NAME", default="あさひ市立図書館")
+# 要綱 第4条1: residence in the city or a listed neighbouring municipality.
+PATRON_ELIGIBLE_MUNICIPALITIES = env.list(
+    "PATRON_ELIGIBLE_MUNICIPALITIES",
+    default=[
+        "あさひ市",
+        "厚木市",
+        "綾瀬市",
+        "伊勢原市",
+        "海老名市",
+        "相模原市",
+        "座間市",
+        "平塚市",
+        "秦野市",
+        "大和市",
+        "愛川町",
+        "清川村",
+    ],
+)
+# 要綱 第4条2-3: work or school in the city.
+PATRON_WORK_SCHOOL_MUNICIPALITIES = env.list("PATRON_WORK_SCHOOL_MUNICIPALITIES", default=["あさひ市"])
+PATRON_VALIDITY_YEARS = env.int("PATRON_VALIDITY_YEARS", default=3)
+PATRON_RENEWAL_DAYS_BEFORE = env.int("PATRON_RENEWAL_DAYS_BEFORE", default=60)  # 要綱 第9条
+PATRON_DELETE_AFTER_EXPIRY_DAYS = env.int("PATRON_DELETE_AFTER_EXPIRY_DAYS", default=365)  # 要綱 第9条2
+PATRON_PAPER_FORM_KEEP_MONTHS = env.int("PATRON_PAPER_FORM_KEEP_MONTHS", default=1)  # 要綱 第2条2
+PATRON_CARD_PREFIX = env.str("PATRON_CARD_PREFIX", default="21")
+PATRON_CARD_LENGTH = env.int("PATRON_CARD_LENGTH", default=10)
+PATRON_CSV_MAX_ROWS = env.int("PATRON_CSV_MAX_ROWS", default=2000)
+
+AUDIT_RETENTION_YEARS = env.int("AUDIT_RETENTION_YEARS", default=5)
+# The access log is sealed with an HMAC chain; the key should live apart from the database.
+AUDIT_CHAIN_KEY = _secret("AUDIT_CHAIN_KEY") or f"audit-chain:{SECRET_KEY}"
+# Behind a reverse proxy, trust X-Forwarded-For for the client address.
+USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
+API_TOKEN_PREFIX = "pa_"  # noqa: S105 - a visible marker, not a secret
+
+# --- Logging --------------------------------------------------------------------------------
+# Log lines carry counts and ids only; the filter masks card numbers that might appear in a path.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "privacy_admin.logging.RequestIdFilter"},
+        "redact": {"()": "privacy_admin.logging.RedactPersonalDataFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id", "redact"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}

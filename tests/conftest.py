@@ -1,0 +1,100 @@
+"""Personas and shared fixtures. Every view and endpoint is tested against the personas it must refuse."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("PRIVACY_ADMIN_TESTING", "1")
+
+import pytest
+from django.test import Client
+
+from privacy_admin.accounts.roles import Role
+
+from .factories import DEFAULT_PASSWORD, BranchFactory, CategoryFactory, make_staff
+
+pytest_plugins = ["tests.services_plugin"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings):  # type: ignore[no-untyped-def]
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.AXES_ENABLED = True
+
+
+@pytest.fixture
+def central(db):  # type: ignore[no-untyped-def]
+    from patrons.models import Branch
+
+    return BranchFactory(code="central", name="中央図書館", kind=Branch.Kind.CENTRAL)
+
+
+@pytest.fixture
+def pickup_counter(db):  # type: ignore[no-untyped-def]
+    from patrons.models import Branch
+
+    return BranchFactory(
+        code="pickup-east", name="東口受取窓口", kind=Branch.Kind.PICKUP, accepts_registration=False
+    )
+
+
+@pytest.fixture
+def general_category(db):  # type: ignore[no-untyped-def]
+    return CategoryFactory(code="general", name="一般")
+
+
+@pytest.fixture
+def child_category(db):  # type: ignore[no-untyped-def]
+    return CategoryFactory(code="child", name="児童", is_child=True)
+
+
+@pytest.fixture
+def counter_staff(db, central):  # type: ignore[no-untyped-def]
+    return make_staff("counter", Role.COUNTER, central)
+
+
+@pytest.fixture
+def privacy_officer(db, central):  # type: ignore[no-untyped-def]
+    return make_staff("officer", Role.PRIVACY_OFFICER, central)
+
+
+@pytest.fixture
+def administrator(db, central):  # type: ignore[no-untyped-def]
+    return make_staff("admin", Role.ADMINISTRATOR, central)
+
+
+@pytest.fixture
+def contractor_operator(db, pickup_counter):  # type: ignore[no-untyped-def]
+    """An operator of a contractor. With no contract in force, their scope is empty."""
+    return make_staff("operator", Role.CONTRACTOR, pickup_counter)
+
+
+@pytest.fixture
+def no_role_user(db):  # type: ignore[no-untyped-def]
+    return make_staff("norole", None)
+
+
+PERSONAS = ["counter_staff", "privacy_officer", "administrator", "contractor_operator", "no_role_user"]
+
+
+@pytest.fixture
+def login(client: Client):  # type: ignore[no-untyped-def]
+    """``login(user)`` signs the test client in as ``user`` through the real login form."""
+
+    def _login(user) -> Client:  # type: ignore[no-untyped-def]
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def persona(request):  # type: ignore[no-untyped-def]
+    """Indirect fixture: ``@pytest.mark.parametrize("persona", ["counter_staff"], indirect=True)``."""
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+def password() -> str:
+    return DEFAULT_PASSWORD
