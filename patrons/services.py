@@ -791,10 +791,10 @@ def _purge(qs: Any, *, reason: str, batch_size: int) -> int:
         batch = list(qs.filter(pk__gt=last_pk).order_by("pk")[:batch_size])
         if not batch:
             break
+        last_pk = batch[-1].pk  # read before erasing: a deleted instance's pk is None
         for patron in batch:
             if patron_erase(actor=None, patron=patron, reason=reason):
                 erased += 1
-        last_pk = batch[-1].pk
     logger.info("patrons purged: reason=%s count=%d", reason, erased)
     return erased
 
