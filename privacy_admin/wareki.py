@@ -1,0 +1,62 @@
+"""Japanese calendar (和暦) and Gregorian (西暦) date formatting. Pure Python, no Django.
+
+Dates before 1873-01-01 are refused: Japan adopted the Gregorian calendar on 明治6年1月1日, and
+earlier 明治 dates were lunisolar, so a Gregorian date cannot be rendered as one truthfully.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+__all__ = ["ERAS", "format_japanese_date", "to_seireki", "to_wareki", "to_wareki_era_year"]
+
+# (name, first day in the Gregorian calendar). A day before a start belongs to the previous era
+# (1989-01-07 is 昭和64年1月7日).
+ERAS: tuple[tuple[str, datetime.date], ...] = (
+    ("令和", datetime.date(2019, 5, 1)),
+    ("平成", datetime.date(1989, 1, 8)),
+    ("昭和", datetime.date(1926, 12, 25)),
+    ("大正", datetime.date(1912, 7, 30)),
+    ("明治", datetime.date(1868, 1, 25)),
+)
+
+GREGORIAN_ADOPTED = datetime.date(1873, 1, 1)
+
+STYLES = ("wareki", "seireki")
+
+
+def to_wareki_era_year(d: datetime.date) -> tuple[str, int]:
+    """Era name and year within it, e.g. ``("令和", 8)`` for 2026-11-21; 元年 is year 1."""
+    if isinstance(d, datetime.datetime):
+        d = d.date()
+    if d < GREGORIAN_ADOPTED:
+        raise ValueError(
+            f"{d.isoformat()} は和暦に変換できません（グレゴリオ暦採用の1873年1月1日以降のみ）。"
+        )
+    for name, start in ERAS:
+        if d >= start:
+            return name, d.year - start.year + 1
+    raise AssertionError("unreachable: every date from 1873 falls in an era")  # pragma: no cover
+
+
+def to_wareki(d: datetime.date) -> str:
+    """``令和8年11月21日``; the first year of an era is written 元年 (``令和元年5月1日``)."""
+    era, year = to_wareki_era_year(d)
+    year_text = "元" if year == 1 else str(year)
+    return f"{era}{year_text}年{d.month}月{d.day}日"
+
+
+def to_seireki(d: datetime.date) -> str:
+    """``2026年11月21日``."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def format_japanese_date(d: datetime.date | datetime.datetime, *, style: str = "wareki") -> str:
+    """Format a date, or a datetime by its own date (convert aware datetimes to local time first)."""
+    if isinstance(d, datetime.datetime):
+        d = d.date()
+    if style == "wareki":
+        return to_wareki(d)
+    if style == "seireki":
+        return to_seireki(d)
+    raise ValueError(f"日付の表記方法が不正です: {style!r}（'wareki' または 'seireki'）")
