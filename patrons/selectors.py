@@ -55,7 +55,10 @@ def get_patron_for(
             raise Http404("利用者が見つかりません。") from None
         how = "public_id"
     elif card_number:
-        lookup = {"card_number": card_number.strip()}
+        card_number = card_number.strip()
+        if not card_number.isascii() or not card_number.isdigit() or len(card_number) > 16:
+            raise Http404("利用者が見つかりません。")
+        lookup = {"card_number": card_number}
         how = "card_number"
     else:
         raise Http404("利用者が見つかりません。")

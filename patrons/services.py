@@ -8,8 +8,11 @@ writes its access-log event inside the same transaction as the change.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+import re
 import secrets
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -110,12 +113,31 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+_CODE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+_CARD = re.compile(r"^[0-9]{4,16}$")
+# Control, format (RLO, zero-width), surrogate, private-use and unassigned code points: never text.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+
+
+def is_code(value: object) -> bool:
+    """A master-data code (branch, category, document type): checked before it reaches a query."""
+    return isinstance(value, str) and bool(_CODE.match(value))
+
+
+def is_card_number_shape(value: object) -> bool:
+    return isinstance(value, str) and bool(_CARD.match(value))
+
+
+def _field(name: str) -> Any:
+    return Patron._meta.get_field(name)
+
+
 def _max_length(name: str) -> int:
-    return int(Patron._meta.get_field(name).max_length or 0)
+    return int(getattr(_field(name), "max_length", 0) or 0)
 
 
 def _label(name: str) -> str:
-    return str(Patron._meta.get_field(name).verbose_name)
+    return str(getattr(_field(name), "verbose_name", name))
 
 
 def identity_documents() -> dict[str, rules.IdentityDocumentType]:
@@ -141,8 +163,8 @@ def _clean_text(clean: _Clean, key: str, raw: str | None, *, required: bool, kin
             _("%(label)sは%(limit)d文字以内で入力してください（現在%(count)d文字）。")
             % {"label": label, "limit": limit, "count": len(value)},
         )
-    if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in value):
-        clean.add(key, _("%(label)sに使用できない制御文字が含まれています。") % {"label": label})
+    if any(unicodedata.category(ch) in _INVISIBLE for ch in value):
+        clean.add(key, _("%(label)sに制御文字などの見えない文字が含まれています。") % {"label": label})
     if kind == "name":
         for message in names.name_errors(value, field_label=label):
             clean.add(key, message)
@@ -265,10 +287,14 @@ def _validate_registration(
         _("登録資格（在住・在勤・在学）を選んでください。"),
     )
     related: dict[str, Any] = {}
-    related["category"] = PatronCategory.objects.filter(code=data.category).first()
+    related["category"] = PatronCategory.objects.filter(code=data.category).first() if is_code(data.category) else None
     if related["category"] is None:
         clean.add("category", _("利用者区分を一覧から選んでください。"))
-    branch = Branch.objects.filter(code=data.registered_branch, is_active=True).first()
+    branch = (
+        Branch.objects.filter(code=data.registered_branch, is_active=True).first()
+        if is_code(data.registered_branch)
+        else None
+    )
     if branch is None:
         clean.add("registered_branch", _("登録館を一覧から選んでください。"))
     elif not branch.accepts_registration:
@@ -508,7 +534,7 @@ def patron_update(
         _clean_email(clean, changes.email)
     category = None
     if changes.category is not None:
-        category = PatronCategory.objects.filter(code=changes.category).first()
+        category = PatronCategory.objects.filter(code=changes.category).first() if is_code(changes.category) else None
         if category is None:
             clean.add("category", _("利用者区分を一覧から選んでください。"))
     _clean_identity(
@@ -715,7 +741,7 @@ def patron_password_reset_self_service(*, card_number: str, email: str, new_pass
             .filter(card_number=card, status=PatronStatus.ACTIVE)
             .exclude(email="")
             .first()
-            if card and mail and len(card) <= 16
+            if is_card_number_shape(card) and mail and "\x00" not in mail and len(mail) <= 254
             else None
         )
         matched = patron is not None and patron.email.casefold() == mail.casefold()
@@ -877,7 +903,7 @@ def paper_forms_remind(*, on: dt.date | None = None) -> int:
                     "count": len(form_ids),
                 }
                 transaction.on_commit(
-                    lambda s=subject, b=body, r=recipients: send_mail(s, b, None, r, fail_silently=False)
+                    functools.partial(send_mail, subject, body, None, recipients, fail_silently=False)
                 )
         total += len(form_ids)
     logger.info("paper form reminders: branches=%d forms=%d", len(by_branch), total)

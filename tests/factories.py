@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
@@ -75,7 +76,7 @@ class UserFactory(DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
 
     @factory.post_generation
-    def role(self, create: bool, extracted: str | None, **kwargs: object) -> None:
+    def role(self: Any, create: bool, extracted: str | None, **kwargs: object) -> None:
         if extracted:
             group, _ = Group.objects.get_or_create(name=extracted)
             self.groups.add(group)

@@ -39,3 +39,8 @@ def test_unknown_patron_is_404_without_an_out_of_scope_event(counter_staff) -> N
     with pytest.raises(Http404):
         get_patron_for(counter_staff, public_id="not-a-uuid")
     assert not AuditEvent.objects.filter(action="patron.out_of_scope").exists()
+
+
+def test_malformed_card_number_is_404_before_any_query(counter_staff, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    with django_assert_num_queries(0), pytest.raises(Http404):
+        get_patron_for(counter_staff, card_number="21\x0000000")

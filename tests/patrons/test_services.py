@@ -400,3 +400,28 @@ def test_paper_form_reminder_mails_counts_only_once_a_day(ready, mailoutbox, dja
     with django_capture_on_commit_callbacks(execute=True):
         assert services.paper_forms_remind(on=TODAY) == 0
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"category": "gen\x00eral"},
+        {"registered_branch": "cen\x00tral"},
+        {"family_name": "佐\x00藤"},
+        {"address": "神奈川県厚木市中町1-1-3\u202e"},
+        {"given_name_kana": "ハナ\u200bコ"},
+        {"email": "a\x00@example.jp"},
+        {"identity": services.IdentityEvidence("drivers\x00license")},
+    ],
+)
+def test_nul_and_invisible_characters_are_refused_not_500(ready, overrides: dict[str, object]) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationError):
+        services.patron_register(actor=ready, data=registration(**overrides), on=TODAY)
+    assert Patron.objects.count() == 0
+
+
+def test_self_service_reset_with_nul_is_a_plain_failure(db) -> None:  # type: ignore[no-untyped-def]
+    assert not services.patron_password_reset_self_service(
+        card_number="21\x0000000", email="x@example.jp", new_password="yomu-hon-2026")
+    assert not services.patron_password_reset_self_service(
+        card_number="2100000000", email="x\x00@example.jp", new_password="yomu-hon-2026")

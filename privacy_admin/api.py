@@ -1,0 +1,261 @@
+"""The JSON API under /api/v1/ (django-ninja: the OpenAPI schema is served at /api/v1/openapi.json).
+
+Authentication: ``Authorization: Bearer <token>`` from ``manage.py create_api_token USERNAME``, or the
+web session (then unsafe methods need the CSRF token). Endpoints admit roles through ``staff_auth``,
+which runs before the body is parsed, so a refused role gets 403 whatever it sends; unknown or
+out-of-scope records are 404. Errors are ``{"detail": ...}`` in Japanese; validation errors add
+``errors: [{field, message}]`` and never echo the input, which may be personal data.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
+
+from .accounts.roles import Role, has_role
+from .accounts.services import api_token_authenticate
+from .audit.models import Outcome
+from .audit.services import audit_record
+
+DENIED_MESSAGE = "この操作を行う権限がありません。"
+NOT_FOUND_MESSAGE = "見つかりません。"
+INVALID_MESSAGE = "入力内容に誤りがあります。"
+ALL_STAFF_ROLES: tuple[str, ...] = tuple(Role.values)
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class FieldErrorOut(Schema):
+    field: str
+    message: str
+
+
+class ValidationErrorOut(Schema):
+    detail: str
+    errors: list[FieldErrorOut]
+
+
+def _route_of(request: HttpRequest) -> str:
+    # The URL pattern, never the path: a path may carry a card number.
+    match = getattr(request, "resolver_match", None)
+    return (match.route if match is not None and match.route else "api")[:64]
+
+
+def _deny(request: HttpRequest, user: Any) -> HttpError:
+    audit_record(
+        actor=user,
+        action="access.denied",
+        target_type="api",
+        target_id=_route_of(request),
+        outcome=Outcome.DENIED,
+        detail={"method": request.method or ""},
+    )
+    return HttpError(403, DENIED_MESSAGE)
+
+
+def _admit(request: HttpRequest, user: Any, roles: tuple[str, ...]) -> Any:
+    if not has_role(user, *roles):
+        raise _deny(request, user)
+    return user
+
+
+class BearerToken(HttpBearer):
+    def __init__(self, roles: tuple[str, ...] = ALL_STAFF_ROLES) -> None:
+        self.roles = roles
+        super().__init__()
+
+    def __call__(self, request: HttpRequest) -> Any:
+        # ninja's own parser logs the whole header under DEBUG when the scheme is not Bearer.
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer":
+            return None
+        return self.authenticate(request, token.strip())
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(token)
+        if user is None:
+            return None
+        request.user = user
+        return _admit(request, user, self.roles)
+
+
+class SessionAuth(APIKeyCookie):
+    """The web session. CSRF is checked only once a session user is found, so that an anonymous
+    request is answered 401 (not a CSRF 403) and a bearer-token request never needs a CSRF token."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __init__(self, roles: tuple[str, ...] = ALL_STAFF_ROLES) -> None:
+        self.roles = roles
+        super().__init__(csrf=True)
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(
+                403, "CSRFトークンが正しくありません。画面を再読み込みしてからやり直してください。"
+            )
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if key is None:
+            return None
+        return _admit(request, request.user, self.roles)
+
+
+def staff_auth(*roles: str) -> list[Any]:
+    """Authentication for an endpoint that admits ``roles`` (default: every staff role).
+
+    The role check happens with authentication, before the body is validated: a refused role learns
+    nothing from validation messages, and its attempt is logged as ``access.denied``.
+    """
+    admitted = tuple(str(r) for r in roles) or ALL_STAFF_ROLES
+    return [BearerToken(admitted), SessionAuth(admitted)]
+
+
+api = NinjaAPI(
+    title="図書館利用者プライバシー管理 API",
+    version="1",
+    description=(
+        "利用者登録・館情報など。個人データを返す応答はすべてアクセスログに記録されます。\n\n"
+        "認証: `Authorization: Bearer <token>`（`manage.py create_api_token USERNAME` で発行）、"
+        "またはログイン中のセッション（POST などには CSRF トークンが必要）。\n\n"
+        "利用者番号は URL に入れないでください: `POST /patrons/lookup` を推奨します"
+        "（URL はアクセスログやブラウザ履歴に残るため）。"
+    ),
+    auth=staff_auth(),
+    urls_namespace="api",
+    # The interactive page would load Swagger UI from a CDN (ninja is not an installed app) and run
+    # third-party script next to staff sessions; the schema itself stays public.
+    docs_url=None,
+)
+
+
+def require_roles(request: HttpRequest, *roles: str) -> Any:
+    """The calling user, if they hold one of ``roles``; otherwise a logged 403.
+
+    For checks inside a view; prefer ``auth=staff_auth(...)`` on the endpoint, which refuses
+    before the body is read.
+    """
+    user = request.auth  # type: ignore[attr-defined]
+    return _admit(request, user, tuple(str(r) for r in roles))
+
+
+_DATE_MESSAGE = "日付はYYYY-MM-DD形式の正しい日付で指定してください。"
+_PYDANTIC_MESSAGES = {
+    "missing": "必須項目です。",
+    "string_too_long": "{max_length}文字以内で入力してください。",
+    "too_long": "{max_length}文字以内で入力してください。",
+    "string_too_short": "{min_length}文字以上で入力してください。",
+    "string_pattern_mismatch": "使用できない文字が含まれています。",
+    "string_type": "文字列で指定してください。",
+    "string_unicode": "使用できない文字が含まれています。",
+    "date_format": _DATE_MESSAGE,
+    "date_from_datetime_parsing": _DATE_MESSAGE,
+    "date_from_datetime_inexact": _DATE_MESSAGE,
+    "date_parsing": _DATE_MESSAGE,
+    "date_type": _DATE_MESSAGE,
+    "int_parsing": "整数で指定してください。",
+    "int_type": "整数で指定してください。",
+    "bool_parsing": "true または false で指定してください。",
+    "literal_error": "指定できない値です。",
+    "enum": "指定できない値です。",
+    "json_invalid": "JSONの形式が正しくありません。",
+    "model_type": "JSONオブジェクトで指定してください。",
+    "model_attributes_type": "JSONオブジェクトで指定してください。",
+    "dict_type": "JSONオブジェクトで指定してください。",
+    "extra_forbidden": "不明な項目です。",
+}
+
+
+def japanese_error(error: dict[str, Any]) -> dict[str, Any]:
+    template = _PYDANTIC_MESSAGES.get(str(error.get("type")), "値が正しくありません。")
+    ctx = error.get("ctx") or {}
+    try:
+        message = template.format(**ctx)
+    except (KeyError, IndexError, ValueError):
+        message = template
+    loc = [str(p) for p in error.get("loc", []) if p not in ("body", "payload", "query", "path")]
+    return {"field": ".".join(loc) or "__all__", "message": message}
+
+
+def _invalid(request: HttpRequest, errors: list[dict[str, Any]]) -> HttpResponse:
+    return api.create_response(request, {"detail": INVALID_MESSAGE, "errors": errors}, status=422)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    # pydantic puts the offending input into each error; only type, place and limits are used.
+    return _invalid(request, [japanese_error(e) for e in exc.errors])
+
+
+@api.exception_handler(DjangoValidationError)
+def on_service_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        errors = [
+            {"field": field, "message": str(message)}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    else:
+        errors = [{"field": "__all__", "message": str(m)} for m in exc.messages]
+    return _invalid(request, errors)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": NOT_FOUND_MESSAGE}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(request, {"detail": "認証が必要です。"}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+# ninja's own messages are English; ours are Japanese and pass through unchanged.
+_STATUS_MESSAGES = {
+    400: "リクエストの形式が正しくありません。",
+    401: "認証が必要です。",
+    403: DENIED_MESSAGE,
+    404: NOT_FOUND_MESSAGE,
+    405: "このメソッドは使用できません。",
+    429: "リクエストが多すぎます。しばらく待ってからやり直してください。",
+}
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    message = str(exc)
+    if message.startswith("Cannot parse request body"):
+        message = "リクエストの本文をJSONとして解析できません。"
+    elif message.isascii():
+        message = _STATUS_MESSAGES.get(exc.status_code, "リクエストを処理できません。")
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    # e.g. a body over DATA_UPLOAD_MAX_MEMORY_SIZE; Django would answer with an HTML 400.
+    logging.getLogger(f"django.security.{type(exc).__name__}").warning("suspicious API request refused")
+    return api.create_response(request, {"detail": _STATUS_MESSAGES[400]}, status=400)
+
+
+# Last, because each app's api module imports staff_auth and the error schemas from this one: load the
+# API through this module (the URLconf does), not through an app's api module.
+api.add_router("/", "patrons.api.router")
