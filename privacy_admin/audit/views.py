@@ -1,0 +1,136 @@
+"""The access-log page for privacy officers (domain §1, §10: operation logs saved and reviewable).
+
+Only the privacy officer may read the log; every page shown is itself written to the log
+(``audit.view``) before it is rendered. Filters are POSTed so a card number never reaches a URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from privacy_admin.accounts.permissions import role_required
+from privacy_admin.accounts.roles import Role
+from privacy_admin.wareki import format_japanese_date
+
+from .forms import AuditLogFilterForm, audit_view_detail
+from .labels import ACTION_GROUP_LABELS, ACTION_LABELS, ROLE_LABELS
+from .models import AuditEvent, Outcome
+from .selectors import EventFilters, EventPage, events_for
+from .services import audit_record
+
+_OUTCOME_BADGES = {
+    Outcome.SUCCESS: "badge-success",
+    Outcome.DENIED: "badge-denied",
+    Outcome.FAILURE: "badge-failure",
+}
+_OUTCOME_LABELS = dict(Outcome.choices)
+
+
+def format_date(day: dt.date) -> str:
+    """A date in 和暦 (令和8年4月1日) or 西暦, as DATE_ERA_STYLE says."""
+    return format_japanese_date(day, style=settings.DATE_ERA_STYLE)
+
+
+@dataclass(frozen=True)
+class EventRow:
+    seq: int
+    date: str
+    time: str
+    actor: str
+    role: str
+    action: str
+    action_label: str
+    target: str
+    patron_id: int | None
+    branch: str
+    outcome: str
+    outcome_badge: str
+    ip: str
+    request_id: str
+    detail: str
+
+
+def _detail_text(detail: Any) -> str:
+    if not isinstance(detail, dict):
+        return ""
+
+    def text(value: Any) -> str:
+        return ",".join(map(str, value)) if isinstance(value, list) else str(value)
+
+    return " ".join(f"{key}={text(value)}" for key, value in sorted(detail.items()))
+
+
+def event_row(event: AuditEvent) -> EventRow:
+    local = timezone.localtime(event.occurred_at)
+    return EventRow(
+        seq=event.seq,
+        date=format_date(local.date()),
+        time=local.strftime("%H:%M:%S"),
+        actor=event.actor_username or "（システム）",
+        role=ROLE_LABELS.get(event.role, event.role),
+        action=event.action,
+        action_label=ACTION_LABELS.get(event.action, ""),
+        target=" ".join(part for part in (event.target_type, event.target_id) if part),
+        patron_id=event.patron_id,
+        branch=event.branch_code,
+        outcome=str(_OUTCOME_LABELS.get(event.outcome, event.outcome)),
+        outcome_badge=_OUTCOME_BADGES.get(Outcome(event.outcome), "")
+        if event.outcome in Outcome.values
+        else "",
+        ip=event.ip or "",
+        request_id=event.request_id,
+        detail=_detail_text(event.detail),
+    )
+
+
+def _next_page_fields(form: AuditLogFilterForm) -> dict[str, str]:
+    """The search as hidden fields of the "次の50件" form (POSTed again, so never in a URL)."""
+    if not form.is_bound:
+        return {}
+    data = form.cleaned_data
+    return {
+        "actor": data.get("actor", ""),
+        "patron": data.get("patron", ""),
+        "action": data.get("action", ""),
+        "date_from": data["date_from"].isoformat() if data.get("date_from") else "",
+        "date_to": data["date_to"].isoformat() if data.get("date_to") else "",
+    }
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_http_methods(["GET", "POST"])
+def log(request: HttpRequest) -> HttpResponse:
+    """GET: the newest events. POST: the filtered events, or the form with its errors."""
+    form = AuditLogFilterForm(request.POST if request.method == "POST" else None)
+    page: EventPage | None = None
+    filters: EventFilters | None = None
+    if not form.is_bound:
+        filters = EventFilters()
+    elif form.is_valid():
+        filters = form.filters()
+    if filters is not None:
+        page = events_for(request.user, filters=filters)
+        # Written before the page is rendered: no page of the log is ever shown unrecorded.
+        audit_record(
+            actor=request.user,
+            action="audit.view",
+            target_type="audit_log",
+            patron_id=filters.patron_id,
+            detail={**audit_view_detail(filters), "shown": len(page.events)},
+        )
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [event_row(event) for event in page.events] if page else [],
+        "next_fields": _next_page_fields(form) if page and page.next_before_seq else {},
+        "action_choices": [*ACTION_GROUP_LABELS.items(), *ACTION_LABELS.items()],
+    }
+    return render(request, "audit/log.html", context)
