@@ -287,7 +287,9 @@ def _validate_registration(
         _("登録資格（在住・在勤・在学）を選んでください。"),
     )
     related: dict[str, Any] = {}
-    related["category"] = PatronCategory.objects.filter(code=data.category).first() if is_code(data.category) else None
+    related["category"] = (
+        PatronCategory.objects.filter(code=data.category).first() if is_code(data.category) else None
+    )
     if related["category"] is None:
         clean.add("category", _("利用者区分を一覧から選んでください。"))
     branch = (
@@ -326,7 +328,10 @@ def _validate_registration(
             clean.add("proxy_reason", _("代理申請の理由は100文字以内で入力してください。"))
         adult = birth is not None and rules.needs_power_of_attorney(applicant_birth_date=birth, on=on)
         if adult and not data.proxy.power_of_attorney_received:
-            clean.add("proxy_power_of_attorney", _("申請者が18歳以上のため、代理申請には委任状が必要です（要綱第5条）。"))
+            clean.add(
+                "proxy_power_of_attorney",
+                _("申請者が18歳以上のため、代理申請には委任状が必要です（要綱第5条）。"),
+            )
         _clean_identity(
             clean,
             "proxy_id_document_type",
@@ -502,6 +507,17 @@ def patron_record_view(*, actor: Any, patron: Patron, what: str = "detail") -> N
     )
 
 
+def patron_record_search(*, actor: Any, patrons: list[Patron], by: str) -> None:
+    """A search shows several patrons' data at once: one event naming who was shown (ids only)."""
+    audit_record(
+        actor=actor,
+        action="patron.search",
+        target_type="patron",
+        patron_id=patrons[0].pk if len(patrons) == 1 else None,
+        detail={"by": by, "results": len(patrons), "patron_ids": [p.pk for p in patrons]},
+    )
+
+
 def patron_update(
     *,
     actor: Any,
@@ -515,7 +531,6 @@ def patron_update(
     if patron.status != PatronStatus.ACTIVE:
         raise ValidationError({"__all__": [_("取消済みの登録は変更できません。")]})
     clean = _Clean()
-    fields_changed: list[str] = []
     kinds = {
         "family_name": "name",
         "given_name": "name",
@@ -534,7 +549,11 @@ def patron_update(
         _clean_email(clean, changes.email)
     category = None
     if changes.category is not None:
-        category = PatronCategory.objects.filter(code=changes.category).first() if is_code(changes.category) else None
+        category = (
+            PatronCategory.objects.filter(code=changes.category).first()
+            if is_code(changes.category)
+            else None
+        )
         if category is None:
             clean.add("category", _("利用者区分を一覧から選んでください。"))
     _clean_identity(
@@ -553,46 +572,50 @@ def patron_update(
     ):
         clean.add("address", _("在住で登録できる市町村の住所ではありません（要綱第4条）。"))
     _raise_if(clean)
-    for key, value in clean.values.items():
-        if getattr(patron, key) != value:
-            setattr(patron, key, value)
-            fields_changed.append(key)
-    if category is not None and category.pk != patron.category_id:
-        patron.category = category
-        fields_changed.append("category")
-    new_key = names.duplicate_key(
-        family_name=patron.family_name,
-        given_name=patron.given_name,
-        birth_date=patron.birth_date,
-        address=patron.address,
-    )
-    if new_key != patron.duplicate_key:
-        if (
-            Patron.objects.filter(duplicate_key=new_key, status=PatronStatus.ACTIVE)
-            .exclude(pk=patron.pk)
-            .exists()
-        ):
-            raise _duplicate_error()
-        patron.duplicate_key = new_key
     assert identity is not None
-    with transaction.atomic():
-        patron._change_reason = "change"  # type: ignore[attr-defined]
-        patron.save()
-        _record_identity(
-            patron,
-            actor=actor,
-            party=IdentityCheck.Party.APPLICANT,
-            purpose=IdentityCheck.Purpose.CHANGE,
-            evidence=identity,
-        )
-        audit_record(
-            actor=actor,
-            action="patron.update",
-            target_type="patron",
-            target_id=patron.pk,
-            patron_id=patron.pk,
-            detail={"fields": sorted(fields_changed)},
-        )
+    # Work out the result before touching the caller's instance, so a refusal leaves it unchanged.
+    new_values = {k: v for k, v in clean.values.items() if getattr(patron, k) != v}
+    merged = {f: new_values.get(f, getattr(patron, f)) for f in ("family_name", "given_name", "address")}
+    new_key = names.duplicate_key(birth_date=patron.birth_date, **merged)
+    if (
+        new_key != patron.duplicate_key
+        and Patron.objects.filter(duplicate_key=new_key, status=PatronStatus.ACTIVE)
+        .exclude(pk=patron.pk)
+        .exists()
+    ):
+        raise _duplicate_error()
+    fields_changed = sorted(new_values)
+    if category is not None and category.pk != patron.category_id:
+        fields_changed = sorted([*fields_changed, "category"])
+    try:
+        with transaction.atomic():
+            for key, value in new_values.items():
+                setattr(patron, key, value)
+            if category is not None:
+                patron.category = category
+            patron.duplicate_key = new_key
+            patron._change_reason = "change"  # type: ignore[attr-defined]
+            patron.save()
+            _record_identity(
+                patron,
+                actor=actor,
+                party=IdentityCheck.Party.APPLICANT,
+                purpose=IdentityCheck.Purpose.CHANGE,
+                evidence=identity,
+            )
+            audit_record(
+                actor=actor,
+                action="patron.update",
+                target_type="patron",
+                target_id=patron.pk,
+                patron_id=patron.pk,
+                detail={"fields": fields_changed},
+            )
+    except IntegrityError as exc:
+        patron.refresh_from_db()
+        if "patron_one_active_registration" in str(exc) or "duplicate_key" in str(exc):
+            raise _duplicate_error() from None
+        raise
     return patron
 
 

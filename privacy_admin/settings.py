@@ -8,6 +8,7 @@ CELERY_BROKER_URL. A secret may also come from a file named by <NAME>_FILE.
 from __future__ import annotations
 
 import secrets
+import sys
 from pathlib import Path
 
 import environ
@@ -32,7 +33,8 @@ def _secret(name: str, default: str | None = None) -> str | None:
 
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-TESTING = env.bool("PRIVACY_ADMIN_TESTING", default=False)
+# pytest-django loads settings before any conftest runs, so the test run is recognised here.
+TESTING = env.bool("PRIVACY_ADMIN_TESTING", default="pytest" in sys.modules)
 
 SECRET_KEY = _secret("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
@@ -81,8 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "privacy_admin.accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "privacy_admin.accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -218,6 +220,9 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Messages can carry a new card number: keep them server-side, never in a browser cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="library-privacy@example.jp")

@@ -17,21 +17,21 @@ pytest_plugins = ["tests.services_plugin"]
 
 
 @pytest.fixture(autouse=True)
-def _fast_settings(settings):  # type: ignore[no-untyped-def]
+def _fast_settings(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.AXES_ENABLED = True
 
 
 @pytest.fixture
-def central(db):  # type: ignore[no-untyped-def]
+def central(db):
     from patrons.models import Branch
 
     return BranchFactory(code="central", name="中央図書館", kind=Branch.Kind.CENTRAL)
 
 
 @pytest.fixture
-def pickup_counter(db):  # type: ignore[no-untyped-def]
+def pickup_counter(db):
     from patrons.models import Branch
 
     return BranchFactory(
@@ -40,38 +40,38 @@ def pickup_counter(db):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def general_category(db):  # type: ignore[no-untyped-def]
+def general_category(db):
     return CategoryFactory(code="general", name="一般")
 
 
 @pytest.fixture
-def child_category(db):  # type: ignore[no-untyped-def]
+def child_category(db):
     return CategoryFactory(code="child", name="児童", is_child=True)
 
 
 @pytest.fixture
-def counter_staff(db, central):  # type: ignore[no-untyped-def]
+def counter_staff(db, central):
     return make_staff("counter", Role.COUNTER, central)
 
 
 @pytest.fixture
-def privacy_officer(db, central):  # type: ignore[no-untyped-def]
+def privacy_officer(db, central):
     return make_staff("officer", Role.PRIVACY_OFFICER, central)
 
 
 @pytest.fixture
-def administrator(db, central):  # type: ignore[no-untyped-def]
+def administrator(db, central):
     return make_staff("admin", Role.ADMINISTRATOR, central)
 
 
 @pytest.fixture
-def contractor_operator(db, pickup_counter):  # type: ignore[no-untyped-def]
+def contractor_operator(db, pickup_counter):
     """An operator of a contractor. With no contract in force, their scope is empty."""
     return make_staff("operator", Role.CONTRACTOR, pickup_counter)
 
 
 @pytest.fixture
-def no_role_user(db):  # type: ignore[no-untyped-def]
+def no_role_user(db):
     return make_staff("norole", None)
 
 
@@ -79,10 +79,10 @@ PERSONAS = ["counter_staff", "privacy_officer", "administrator", "contractor_ope
 
 
 @pytest.fixture
-def login(client: Client):  # type: ignore[no-untyped-def]
+def login(client: Client):
     """``login(user)`` signs the test client in as ``user`` through the real login form."""
 
-    def _login(user) -> Client:  # type: ignore[no-untyped-def]
+    def _login(user) -> Client:
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         return client
 
@@ -90,7 +90,7 @@ def login(client: Client):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def persona(request):  # type: ignore[no-untyped-def]
+def persona(request):
     """Indirect fixture: ``@pytest.mark.parametrize("persona", ["counter_staff"], indirect=True)``."""
     return request.getfixturevalue(request.param)
 

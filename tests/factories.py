@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import factory
 from django.contrib.auth import get_user_model
@@ -18,7 +18,7 @@ from privacy_admin.accounts.roles import Role
 DEFAULT_PASSWORD = "Correct-Horse-42"
 
 
-class BranchFactory(DjangoModelFactory):
+class BranchFactory(DjangoModelFactory[Branch]):
     class Meta:
         model = Branch
         django_get_or_create = ("code",)
@@ -29,7 +29,7 @@ class BranchFactory(DjangoModelFactory):
     accepts_registration = True
 
 
-class CategoryFactory(DjangoModelFactory):
+class CategoryFactory(DjangoModelFactory[PatronCategory]):
     class Meta:
         model = PatronCategory
         django_get_or_create = ("code",)
@@ -38,7 +38,7 @@ class CategoryFactory(DjangoModelFactory):
     name = "一般"
 
 
-class PatronFactory(DjangoModelFactory):
+class PatronFactory(DjangoModelFactory[Patron]):
     class Meta:
         model = Patron
 
@@ -91,3 +91,8 @@ def make_staff(username: str, role: str | None, branch: Branch | None = None) ->
 
 
 ALL_ROLES = [r.value for r in Role]
+
+
+def make_patron(**kwargs: Any) -> Patron:
+    """A saved patron, typed as one (factory_boy's call is typed as the factory)."""
+    return cast(Patron, PatronFactory(**kwargs))

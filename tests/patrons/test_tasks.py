@@ -15,7 +15,7 @@ from patrons import services, tasks
 from patrons.models import Patron
 from privacy_admin.celery import app
 
-from ..factories import PatronFactory
+from ..factories import make_patron
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +32,10 @@ def test_tasks_take_no_arguments_so_no_personal_data_can_travel() -> None:
         assert task.ignore_result
 
 
-def test_purge_tasks_erase_and_log_counts_only(counter_staff, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_purge_tasks_erase_and_log_counts_only(counter_staff, caplog) -> None:
     today = timezone.localdate()
-    expired = PatronFactory(family_name="消去対象", expires_on=today - dt.timedelta(days=400))
-    cancelled = PatronFactory(family_name="取消対象")
+    expired = make_patron(family_name="消去対象", expires_on=today - dt.timedelta(days=400))
+    cancelled = make_patron(family_name="取消対象")
     services.patron_cancel(actor=counter_staff, patron=cancelled, reason="moved")
     with caplog.at_level(logging.INFO):
         tasks.purge_expired_patrons.delay()
@@ -46,9 +46,11 @@ def test_purge_tasks_erase_and_log_counts_only(counter_staff, caplog) -> None:  
     assert "消去対象" not in text and "取消対象" not in text and expired.card_number not in text
 
 
-@pytest.mark.parametrize("command", ["purge_expired_patrons", "purge_cancelled_patrons", "remind_paper_forms"])
-def test_jobs_run_by_hand_and_twice_do_nothing_more(command: str, counter_staff) -> None:  # type: ignore[no-untyped-def]
-    PatronFactory(expires_on=timezone.localdate() - dt.timedelta(days=800))
+@pytest.mark.parametrize(
+    "command", ["purge_expired_patrons", "purge_cancelled_patrons", "remind_paper_forms"]
+)
+def test_jobs_run_by_hand_and_twice_do_nothing_more(command: str, counter_staff) -> None:
+    make_patron(expires_on=timezone.localdate() - dt.timedelta(days=800))
     out = StringIO()
     call_command(command, stdout=out)
     call_command(command, stdout=(second := StringIO()))

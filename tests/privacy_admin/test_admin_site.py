@@ -10,9 +10,10 @@ from patrons.models import Patron
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("persona", ["counter_staff", "privacy_officer", "contractor_operator", "no_role_user"],
-                         indirect=True)
-def test_admin_refuses_every_role_but_administrator(persona, login) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "persona", ["counter_staff", "privacy_officer", "contractor_operator", "no_role_user"], indirect=True
+)
+def test_admin_refuses_every_role_but_administrator(persona, login) -> None:
     persona.is_staff = True  # even a wrongly flagged account does not get in
     persona.save()
     response = login(persona).get("/admin/")
@@ -20,7 +21,7 @@ def test_admin_refuses_every_role_but_administrator(persona, login) -> None:  # 
     assert "/admin/login/" in response["Location"]
 
 
-def test_administrator_reaches_master_data(administrator, login) -> None:  # type: ignore[no-untyped-def]
+def test_administrator_reaches_master_data(administrator, login) -> None:
     administrator.is_staff = True
     administrator.is_superuser = True
     administrator.save()

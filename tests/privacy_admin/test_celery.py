@@ -12,16 +12,16 @@ from patrons import services, tasks
 from patrons.models import Patron
 from privacy_admin.celery import app
 
-from ..factories import PatronFactory
+from ..factories import make_patron
 
 
 @pytest.mark.needs_redis
 @pytest.mark.django_db(transaction=True)
-def test_task_runs_through_redis_worker_with_ids_only(counter_staff) -> None:  # type: ignore[no-untyped-def]
+def test_task_runs_through_redis_worker_with_ids_only(counter_staff) -> None:
     import redis
 
     url = os.environ["REDIS_URL"]
-    patron = PatronFactory()
+    patron = make_patron()
     services.patron_cancel(actor=counter_staff, patron=patron, reason="moved")
     app.conf.update(broker_url=url, task_always_eager=False, result_backend=None)
     try:

@@ -1,0 +1,65 @@
+"""Date and card-number filters for templates.
+
+``{% load wareki %}`` then ``{{ d|wareki }}`` (令和8年11月21日, or 2026年11月21日 when
+settings.DATE_ERA_STYLE = "seireki"), ``{{ d|seireki }}`` and ``{{ card|mask_card }}`` (****1234).
+A filter never raises: a template must not turn a bad value into a 500.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import template
+from django.conf import settings
+from django.utils import timezone
+
+from patrons.rules import mask_card_number
+from privacy_admin.wareki import STYLES, format_japanese_date
+
+register = template.Library()
+
+
+def _as_date(value: object) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        # An aware datetime is shown on the library's calendar day, not UTC's.
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str) and value.strip():
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _format(value: object, style: str) -> str:
+    d = _as_date(value)
+    if d is None:
+        return ""
+    if style not in STYLES:
+        style = "wareki"
+    try:
+        return format_japanese_date(d, style=style)
+    except ValueError:
+        # Before 1873 there is no truthful 和暦 rendering of a Gregorian date.
+        return format_japanese_date(d, style="seireki")
+
+
+@register.filter(name="wareki")
+def wareki(value: object, style: str | None = None) -> str:
+    """The date in the configured era style; ``{{ d|wareki:"seireki" }}`` forces one."""
+    return _format(value, style or settings.DATE_ERA_STYLE)
+
+
+@register.filter(name="seireki")
+def seireki(value: object) -> str:
+    return _format(value, "seireki")
+
+
+@register.filter(name="mask_card")
+def mask_card(value: object) -> str:
+    """000 第3(5): a card number on screen shows its last four digits only."""
+    if value is None or value == "":
+        return ""
+    return mask_card_number(str(value))
