@@ -132,6 +132,10 @@ class Command(BaseCommand):
             created += 1
             if created % 25 == 0:
                 services.patron_cancel(actor=counter, patron=patron, reason="own_request", on=today)
+        # Forms were shredded on time, except the three latest overdue ones, still waiting.
+        overdue = services.paper_forms_overdue(on=today).order_by("-destroy_by", "-pk")[3:]
+        for form in overdue:
+            services.paper_form_confirm_destroyed(actor=counter, form=form, on=form.destroy_by)
         return created
 
     def _one(
