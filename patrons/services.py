@@ -463,12 +463,10 @@ def patron_register(
                     forms.append(PaperApplicationForm.Kind.POWER_OF_ATTORNEY)
             for kind in forms:
                 _paper_form_create(patron=patron, kind=kind, branch=related["registered_branch"], on=on)
-            audit_record(
+            _audit_patron(
                 actor=actor,
                 action="patron.register",
-                target_type="patron",
-                target_id=patron.pk,
-                patron_id=patron.pk,
+                patron=patron,
                 detail={
                     "category": related["category"].code,
                     "eligibility": v["eligibility"],
@@ -495,16 +493,21 @@ def _paper_form_create(*, patron: Patron, kind: str, branch: Branch, on: dt.date
     )
 
 
-def patron_record_view(*, actor: Any, patron: Patron, what: str = "detail") -> None:
-    """Every look at a patron's data leaves a trace (domain §2)."""
+def _audit_patron(*, actor: Any, action: str, patron: Patron, detail: dict[str, Any] | None = None) -> None:
+    """An event about one patron: names them by internal id only, never by name or card number."""
     audit_record(
         actor=actor,
-        action="patron.view",
+        action=action,
         target_type="patron",
         target_id=patron.pk,
         patron_id=patron.pk,
-        detail={"view": what},
+        detail=detail,
     )
+
+
+def patron_record_view(*, actor: Any, patron: Patron, what: str = "detail") -> None:
+    """Every look at a patron's data leaves a trace (domain §2)."""
+    _audit_patron(actor=actor, action="patron.view", patron=patron, detail={"view": what})
 
 
 def patron_record_search(*, actor: Any, patrons: list[Patron], by: str) -> None:
@@ -603,13 +606,8 @@ def patron_update(
                 purpose=IdentityCheck.Purpose.CHANGE,
                 evidence=identity,
             )
-            audit_record(
-                actor=actor,
-                action="patron.update",
-                target_type="patron",
-                target_id=patron.pk,
-                patron_id=patron.pk,
-                detail={"fields": fields_changed},
+            _audit_patron(
+                actor=actor, action="patron.update", patron=patron, detail={"fields": fields_changed}
             )
     except IntegrityError as exc:
         patron.refresh_from_db()
@@ -662,12 +660,10 @@ def patron_renew(
                 purpose=IdentityCheck.Purpose.RENEWAL,
                 evidence=identity,
             )
-        audit_record(
+        _audit_patron(
             actor=actor,
             action="patron.renew",
-            target_type="patron",
-            target_id=patron.pk,
-            patron_id=patron.pk,
+            patron=patron,
             detail={"identity_checked": identity is not None},
         )
     return patron
@@ -689,14 +685,7 @@ def patron_cancel(*, actor: Any, patron: Patron, reason: str, on: dt.date | None
         patron.cancellation_reason = reason
         patron._change_reason = "cancellation"  # type: ignore[attr-defined]
         patron.save(update_fields=["status", "cancelled_on", "cancellation_reason", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="patron.cancel",
-            target_type="patron",
-            target_id=patron.pk,
-            patron_id=patron.pk,
-            detail={"reason": reason},
-        )
+        _audit_patron(actor=actor, action="patron.cancel", patron=patron, detail={"reason": reason})
     return patron
 
 
@@ -735,13 +724,7 @@ def patron_set_password(
             purpose=IdentityCheck.Purpose.PASSWORD,
             evidence=identity,
         )
-        audit_record(
-            actor=actor,
-            action="patron.password_set",
-            target_type="patron",
-            target_id=patron.pk,
-            patron_id=patron.pk,
-        )
+        _audit_patron(actor=actor, action="patron.password_set", patron=patron)
 
 
 def patron_password_reset_self_service(*, card_number: str, email: str, new_password: str) -> bool:
@@ -781,13 +764,8 @@ def patron_password_reset_self_service(*, card_number: str, email: str, new_pass
             return False
         patron.password = make_password(new_password)
         patron.save(update_fields=["password", "updated_at"])
-        audit_record(
-            actor=None,
-            action="patron.password_reset_self",
-            target_type="patron",
-            target_id=patron.pk,
-            patron_id=patron.pk,
-            detail={"matched": True},
+        _audit_patron(
+            actor=None, action="patron.password_reset_self", patron=patron, detail={"matched": True}
         )
     return True
 
