@@ -145,16 +145,6 @@ api = NinjaAPI(
 )
 
 
-def require_roles(request: HttpRequest, *roles: str) -> Any:
-    """The calling user, if they hold one of ``roles``; otherwise a logged 403.
-
-    For checks inside a view; prefer ``auth=staff_auth(...)`` on the endpoint, which refuses
-    before the body is read.
-    """
-    user = request.auth  # type: ignore[attr-defined]
-    return _admit(request, user, tuple(str(r) for r in roles))
-
-
 _DATE_MESSAGE = "日付はYYYY-MM-DD形式の正しい日付で指定してください。"
 _PYDANTIC_MESSAGES = {
     "missing": "必須項目です。",

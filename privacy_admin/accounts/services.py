@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -47,7 +46,3 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
     with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
         audit_record(actor=actor, action="api_token.revoke", target_type="api_token", target_id=token.pk)
-
-
-def user_model() -> Any:
-    return get_user_model()
