@@ -1,0 +1,314 @@
+"""Reads of 開示等請求 that depend on who asks (architecture §2).
+
+Requests hold the requester's personal data and what they asked about: only privacy officers and
+administrators reach them (domain §1). For anyone else a request does not exist (404), so that a
+contractor's operator cannot even learn that a number is taken.
+"""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from privacy_admin.accounts.roles import Role, has_role
+
+from . import deadlines
+from .models import (
+    Amendment,
+    Decision,
+    PrivacyRequest,
+    RequestKind,
+    RequestStatus,
+    ThirdPartyConsultation,
+)
+from .profiles import library_calendar
+from .services import (
+    DISCLOSING_OUTCOMES,
+    GRANTING_OUTCOMES,
+    OPEN_STATUSES,
+    effective_due_on,
+    method_choice_deadline,
+    nth_open_day_after,
+    request_deadline,
+)
+
+READ_ROLES = (Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)
+NOT_FOUND = "請求が見つかりません。"
+
+
+def may_handle_requests(actor: Any) -> bool:
+    return has_role(actor, *READ_ROLES)
+
+
+def requests_visible_to(actor: Any) -> QuerySet[PrivacyRequest]:
+    qs = PrivacyRequest.objects.select_related("profile")
+    if not may_handle_requests(actor):
+        return qs.none()
+    return qs
+
+
+def _with_deadline_rows(qs: QuerySet[PrivacyRequest]) -> QuerySet[PrivacyRequest]:
+    """What ``request_deadline`` reads, fetched in three queries for the whole list."""
+    return qs.prefetch_related("amendments", "extensions", "decisions")
+
+
+def get_request_for(actor: Any, pk: int | str, *, for_update: bool = False) -> PrivacyRequest:
+    """The request, if ``actor`` may handle requests; Http404 otherwise (absent and forbidden look alike)."""
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        raise Http404(NOT_FOUND) from None
+    if key < 1 or key > 2**63 - 1:
+        raise Http404(NOT_FOUND)
+    qs = requests_visible_to(actor)
+    if for_update:
+        qs = qs.select_for_update()
+    request = qs.filter(pk=key).first()
+    if request is None:
+        raise Http404(NOT_FOUND)
+    return request
+
+
+def get_amendment_for(actor: Any, request: PrivacyRequest, pk: int) -> Amendment:
+    amendment = (
+        Amendment.objects.filter(request=request, pk=pk).first() if may_handle_requests(actor) else None
+    )
+    if amendment is None:
+        raise Http404(NOT_FOUND)
+    return amendment
+
+
+def get_consultation_for(actor: Any, request: PrivacyRequest, pk: int) -> ThirdPartyConsultation:
+    consultation = (
+        ThirdPartyConsultation.objects.filter(request=request, pk=pk).first()
+        if may_handle_requests(actor)
+        else None
+    )
+    if consultation is None:
+        raise Http404(NOT_FOUND)
+    return consultation
+
+
+def request_with_steps(request: PrivacyRequest) -> PrivacyRequest:
+    """The same request with every step loaded (detail page, API answer)."""
+    return (
+        PrivacyRequest.objects.select_related("profile", "patron", "based_on", "assigned_to")
+        .prefetch_related(
+            "amendments",
+            "extensions",
+            Prefetch("decisions", queryset=Decision.objects.order_by("decided_on", "pk")),
+            "consultations",
+        )
+        .get(pk=request.pk)
+    )
+
+
+# --- lists ------------------------------------------------------------------------------------------
+
+
+def request_years(actor: Any) -> list[int]:
+    """Years with a request received, newest first (the list page's filter)."""
+    dates = requests_visible_to(actor).dates("received_on", "year", order="DESC")
+    return [d.year for d in dates]
+
+
+def requests_filtered(
+    actor: Any, *, kind: str = "", status: str = "", year: int | None = None
+) -> QuerySet[PrivacyRequest]:
+    qs = requests_visible_to(actor)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
+    if year is not None:
+        qs = qs.filter(received_on__year=year)
+    return qs.order_by("-received_on", "-pk")
+
+
+# --- the dashboard --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenRow:
+    request: PrivacyRequest
+    deadline: deadlines.Deadline
+    days_left: int
+    overdue: bool
+    # The last day the library can act (the last open day before a deadline that falls on a closed day).
+    act_by: dt.date
+
+    @property
+    def days_overdue(self) -> int:
+        return max(0, -self.days_left)
+
+
+@dataclass(frozen=True)
+class CalendarItem:
+    request: PrivacyRequest
+    label: str
+    overdue: bool = False
+    major: bool = True  # a decision deadline (not the requester's or a third party's)
+
+
+@dataclass
+class CalendarDay:
+    day: dt.date
+    in_month: bool
+    closed_reason: str
+    is_today: bool
+    items: list[CalendarItem] = field(default_factory=list)
+
+
+@dataclass
+class Dashboard:
+    today: dt.date
+    open_rows: list[OpenRow]
+    overdue: list[OpenRow]
+    due_this_week: list[OpenRow]
+    due_soon: list[OpenRow]
+    waiting_on_requester: list[OpenRow]
+    awaiting_opinion: list[tuple[PrivacyRequest, ThirdPartyConsultation]]
+    awaiting_disclosure: list[tuple[PrivacyRequest, dt.date | None]]
+    month: dt.date
+    weeks: list[list[CalendarDay]]
+    prev_month: dt.date
+    next_month: dt.date
+    week_end: dt.date
+    soon_until: dt.date
+
+
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _add_months(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def open_request_rows(
+    actor: Any, *, today: dt.date, calendar: deadlines.Calendar | None = None
+) -> list[OpenRow]:
+    """Requests waiting for their decision, most urgent first (paused ones last: their clock is stopped)."""
+    calendar = calendar if calendar is not None else library_calendar()
+    rows = []
+    qs = _with_deadline_rows(requests_visible_to(actor).filter(status__in=OPEN_STATUSES))
+    for request in qs:
+        deadline = request_deadline(request, today, calendar=calendar)
+        rows.append(
+            OpenRow(
+                request=request,
+                deadline=deadline,
+                days_left=deadline.days_left(today),
+                overdue=deadline.is_overdue(today),
+                act_by=effective_due_on(deadline),
+            )
+        )
+    rows.sort(key=lambda r: (r.deadline.paused, r.deadline.due_on, r.request.number))
+    return rows
+
+
+def awaiting_execution(
+    actor: Any, *, calendar: deadlines.Calendar | None = None
+) -> list[tuple[PrivacyRequest, dt.date | None]]:
+    """Decided requests whose decision is still to be carried out (開示の実施, 訂正・利用停止の実施),
+    with the last day to ask for a method of disclosure (第27条第3項) where there is one."""
+    calendar = calendar if calendar is not None else library_calendar()
+    result: list[tuple[PrivacyRequest, dt.date | None]] = []
+    decided = requests_visible_to(actor).filter(status=RequestStatus.DECIDED).order_by("received_on", "pk")
+    for request in decided.prefetch_related(
+        Prefetch("decisions", queryset=Decision.objects.order_by("decided_on", "pk"))
+    ):
+        final = [d for d in request.decisions.all() if not d.is_partial_scope] or list(
+            request.decisions.all()
+        )
+        if not final or final[-1].outcome not in GRANTING_OUTCOMES | DISCLOSING_OUTCOMES:
+            continue
+        last_day = (
+            method_choice_deadline(request, calendar=calendar)
+            if request.kind == RequestKind.DISCLOSURE
+            else None
+        )
+        result.append((request, last_day))
+    return result
+
+
+def dashboard(
+    actor: Any, *, today: dt.date, month: dt.date | None = None, soon_open_days: int = 3
+) -> Dashboard:
+    calendar = library_calendar()
+    rows = open_request_rows(actor, today=today, calendar=calendar)
+    running = [r for r in rows if not r.deadline.paused]
+    week_end = today + dt.timedelta(days=6 - today.weekday())  # this week, to Sunday
+    soon_until = nth_open_day_after(today, soon_open_days, calendar)
+    awaiting_opinion = [
+        (c.request, c)
+        for c in ThirdPartyConsultation.objects.filter(
+            request__in=[r.request.pk for r in rows], opinion_received_on__isnull=True
+        )
+        .select_related("request")
+        .order_by("opinion_due_on", "pk")
+    ]
+    awaiting_disclosure = awaiting_execution(actor, calendar=calendar)
+
+    month = _month_start(month or today)
+    weeks = _month_weeks(month, today=today, calendar=calendar)
+    by_day = {d.day: d for week in weeks for d in week}
+    for row in rows:
+        day = by_day.get(row.deadline.due_on)
+        if day is not None:
+            label = "決定期限（補正中・仮）" if row.deadline.paused else "決定期限"
+            day.items.append(CalendarItem(row.request, label, overdue=row.overdue))
+        for amendment in row.request.amendments.all():
+            if amendment.completed_on is None and amendment.reply_by in by_day:
+                by_day[amendment.reply_by].items.append(
+                    CalendarItem(row.request, "補正の回答期限", major=False)
+                )
+    for request, consultation in awaiting_opinion:
+        if consultation.opinion_due_on in by_day:
+            by_day[consultation.opinion_due_on].items.append(
+                CalendarItem(request, "意見書の提出期限", major=False)
+            )
+    for request, last_day in awaiting_disclosure:
+        if last_day is not None and last_day in by_day:
+            by_day[last_day].items.append(CalendarItem(request, "実施方法の申出期限", major=False))
+    return Dashboard(
+        today=today,
+        open_rows=rows,
+        overdue=[r for r in running if r.overdue],
+        due_this_week=[r for r in running if not r.overdue and r.deadline.due_on <= week_end],
+        due_soon=[r for r in running if r.act_by <= soon_until],
+        waiting_on_requester=[r for r in rows if r.deadline.paused],
+        awaiting_opinion=awaiting_opinion,
+        awaiting_disclosure=awaiting_disclosure,
+        month=month,
+        weeks=weeks,
+        prev_month=_add_months(month, -1),
+        next_month=_add_months(month, 1),
+        week_end=week_end,
+        soon_until=soon_until,
+    )
+
+
+def _month_weeks(month: dt.date, *, today: dt.date, calendar: deadlines.Calendar) -> list[list[CalendarDay]]:
+    """The weeks of ``month``, Sunday first as on a Japanese wall calendar."""
+    weeks = pycalendar.Calendar(firstweekday=6).monthdatescalendar(month.year, month.month)
+    return [
+        [
+            CalendarDay(
+                day=day,
+                in_month=day.month == month.month,
+                closed_reason=calendar.closed_reason(day),
+                is_today=day == today,
+            )
+            for day in week
+        ]
+        for week in weeks
+    ]

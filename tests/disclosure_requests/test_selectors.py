@@ -1,0 +1,167 @@
+"""Who reaches requests, and what the dashboard gathers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.http import Http404
+
+from disclosure_requests import selectors, services
+from disclosure_requests.models import ClosedDay, Outcome, RequestStatus
+
+from .request_helpers import TODAY, d, receive, today  # noqa: F401
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
+
+
+@pytest.mark.parametrize("persona", ["privacy_officer", "administrator"], indirect=True)
+def test_privacy_officers_and_administrators_reach_every_request(persona, privacy_officer) -> None:
+    pr = receive(privacy_officer)
+
+    assert list(selectors.requests_visible_to(persona)) == [pr]
+    assert selectors.get_request_for(persona, pr.pk) == pr
+
+
+@pytest.mark.parametrize("persona", ["counter_staff", "contractor_operator", "no_role_user"], indirect=True)
+def test_everyone_else_reaches_none_and_gets_404(persona, privacy_officer) -> None:
+    pr = receive(privacy_officer)
+
+    assert not selectors.requests_visible_to(persona).exists()
+    with pytest.raises(Http404):
+        selectors.get_request_for(persona, pr.pk)
+    assert selectors.open_request_rows(persona, today=TODAY) == []
+
+
+def test_the_system_without_a_user_reaches_none(privacy_officer) -> None:
+    receive(privacy_officer)
+
+    assert not selectors.requests_visible_to(None).exists()
+
+
+@pytest.mark.parametrize("pk", ["abc", -1, 0, 2**64, None, "1; DROP TABLE"])
+def test_malformed_ids_are_404(privacy_officer, pk: Any) -> None:
+    with pytest.raises(Http404):
+        selectors.get_request_for(privacy_officer, pk)
+
+
+def test_a_step_of_another_request_is_404(privacy_officer) -> None:
+    pr = receive(privacy_officer)
+    other = receive(privacy_officer)
+    amendment = services.amendment_request(
+        actor=privacy_officer, request=other, requested_on=d(6, 2), what_to_fix="x"
+    )
+    consultation = services.consultation_send(
+        actor=privacy_officer,
+        request=other,
+        third_party_name="第三",
+        third_party_address="",
+        information_concerned="x",
+        sent_on=d(6, 2),
+    )
+
+    with pytest.raises(Http404):
+        selectors.get_amendment_for(privacy_officer, pr, amendment.pk)
+    with pytest.raises(Http404):
+        selectors.get_consultation_for(privacy_officer, pr, consultation.pk)
+    assert selectors.get_amendment_for(privacy_officer, other, amendment.pk) == amendment
+
+
+def test_the_dashboard_sorts_open_requests_and_groups_them(privacy_officer) -> None:
+    overdue = receive(privacy_officer, received_on=d(5, 25))  # due 9 June
+    soon = receive(privacy_officer, received_on=d(6, 2))  # due 17 June
+    week_end = receive(privacy_officer, received_on=d(6, 6))  # due Sunday 21 June
+    later = receive(privacy_officer, received_on=d(6, 10))  # due 25 June
+    paused = receive(privacy_officer, received_on=d(6, 3))
+    services.amendment_request(actor=privacy_officer, request=paused, requested_on=d(6, 5), what_to_fix="x")
+    decided = receive(privacy_officer, received_on=d(5, 20))
+    services.request_decide(actor=privacy_officer, request=decided, outcome=Outcome.FULL, decided_on=d(6, 1))
+    consulting = receive(privacy_officer, received_on=d(6, 12))
+    services.consultation_send(
+        actor=privacy_officer,
+        request=consulting,
+        third_party_name="第三",
+        third_party_address="",
+        information_concerned="x",
+        sent_on=d(6, 12),
+    )
+
+    board = selectors.dashboard(privacy_officer, today=TODAY)
+
+    assert [r.request for r in board.open_rows] == [overdue, soon, week_end, later, consulting, paused]
+    assert [r.request for r in board.overdue] == [overdue]
+    assert board.overdue[0].days_overdue == 6
+    assert [r.request for r in board.due_this_week] == [soon, week_end]
+    assert board.week_end == d(6, 21)
+    assert [r.request for r in board.waiting_on_requester] == [paused]
+    # Three open days ahead is Thursday 18 June; a deadline on Sunday 21 June is acted on by Friday 19 June.
+    assert [r.request for r in board.due_soon] == [overdue, soon]
+    assert board.soon_until == d(6, 18)
+    assert [pr for pr, _c in board.awaiting_opinion] == [consulting]
+    assert board.awaiting_disclosure == [(decided, d(7, 1))]
+
+
+def test_refusals_and_closed_requests_are_not_awaiting_anything(privacy_officer) -> None:
+    refused = receive(privacy_officer)
+    services.request_decide(
+        actor=privacy_officer,
+        request=refused,
+        outcome=Outcome.NOT_HELD,
+        decided_on=d(6, 5),
+        reason_text="保有していない",
+    )
+    correction = receive(privacy_officer, kind="correction", disclosed_on=d(5, 20), correction_content="x")
+    services.request_decide(
+        actor=privacy_officer, request=correction, outcome=Outcome.CORRECT, decided_on=d(6, 5)
+    )
+
+    board = selectors.dashboard(privacy_officer, today=TODAY)
+
+    assert board.awaiting_disclosure == [(correction, None)]
+
+
+def test_the_calendar_runs_sunday_first_and_marks_closed_days_and_deadlines(privacy_officer) -> None:
+    ClosedDay.objects.create(date=d(6, 24), reason="館内整理日")
+    pr = receive(privacy_officer, received_on=d(6, 5))  # due Saturday 20 June
+    amending = receive(privacy_officer, received_on=d(6, 8))
+    services.amendment_request(
+        actor=privacy_officer, request=amending, requested_on=d(6, 10), what_to_fix="x"
+    )
+
+    board = selectors.dashboard(privacy_officer, today=TODAY)
+
+    days = {c.day: c for week in board.weeks for c in week}
+    assert board.weeks[0][0].day == d(5, 31) and board.weeks[0][0].day.weekday() == 6
+    assert not days[d(5, 31)].in_month and days[d(6, 1)].in_month
+    assert days[TODAY].is_today
+    assert days[d(6, 20)].closed_reason == "土曜日" and days[d(6, 24)].closed_reason == "休館日"
+    assert [(i.request, i.label) for i in days[d(6, 20)].items] == [(pr, "決定期限")]
+    # The requester's reply (6/10 + 14 days) falls on the closed 24 June and moves to the next open day.
+    assert days[d(6, 24)].items == []
+    assert [(i.request, i.label, i.major) for i in days[d(6, 25)].items] == [
+        (amending, "補正の回答期限", False)
+    ]
+
+
+def test_the_calendar_moves_by_month_across_the_year(privacy_officer) -> None:
+    board = selectors.dashboard(privacy_officer, today=TODAY, month=dt.date(2026, 12, 15))
+
+    assert board.month == d(12, 1)
+    assert board.prev_month == d(11, 1) and board.next_month == dt.date(2027, 1, 1)
+    days = {c.day: c for week in board.weeks for c in week}
+    assert days[d(12, 29)].closed_reason == "年末年始"
+
+
+def test_the_list_filters_and_the_years_offered(privacy_officer) -> None:
+    a = receive(privacy_officer)
+    b = receive(privacy_officer, kind="suspension", disclosed_on=d(5, 20), suspension_kind="erase")
+    c = receive(privacy_officer, received_on=dt.date(2025, 12, 1))
+    services.request_withdraw(actor=privacy_officer, request=c, on=dt.date(2025, 12, 1))
+
+    assert selectors.request_years(privacy_officer) == [2026, 2025]
+    assert list(selectors.requests_filtered(privacy_officer)) == [b, a, c]
+    assert list(selectors.requests_filtered(privacy_officer, kind="suspension")) == [b]
+    assert list(selectors.requests_filtered(privacy_officer, status="open")) == [b, a]
+    assert list(selectors.requests_filtered(privacy_officer, status=RequestStatus.WITHDRAWN)) == [c]
+    assert list(selectors.requests_filtered(privacy_officer, year=2025)) == [c]
