@@ -1,0 +1,272 @@
+"""苦情 (complaints about how personal information is handled): 要綱 第45条, 第49条第5号, 第50条.
+
+第45条 asks the library to deal with complaints properly and promptly and to have the means to do so:
+each complaint is received with a number, assigned to a privacy officer, answered and closed, and the
+year's complaints are counted for the annual report (施行の状況, 第50条).
+
+Every service is keyword-only, raises ``ValidationError`` keyed by the argument at fault (Japanese,
+naming no one) and audits its change in the same transaction. The access log names the complaint by id
+only: a complainant is not necessarily a patron, and their name never goes into the log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from privacy_admin.accounts.roles import Role, has_role
+from privacy_admin.audit.services import audit_record
+from privacy_admin.wareki import to_wareki_era_year
+
+from .models import Channel, Complaint, PrivacyRequest
+
+TARGET_TYPE = "complaint"
+ERA_INITIALS: dict[str, str] = {"令和": "R", "平成": "H", "昭和": "S", "大正": "T", "明治": "M"}
+FISCAL_YEAR_START_MONTH = 4  # 年度: April to March
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def _refuse(key: str, message: str) -> ValidationError:
+    return ValidationError({key: [ValidationError(message)]})
+
+
+def fiscal_year_of(day: dt.date) -> int:
+    """The 年度 a date belongs to, by its starting year (2027-03-31 → 2026)."""
+    return day.year if day.month >= FISCAL_YEAR_START_MONTH else day.year - 1
+
+
+def fiscal_year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    """(first day, last day) of 年度 ``year``: April 1 to March 31 of the next year."""
+    return dt.date(year, FISCAL_YEAR_START_MONTH, 1), dt.date(
+        year + 1, FISCAL_YEAR_START_MONTH, 1
+    ) - dt.timedelta(days=1)
+
+
+def fiscal_year_label(year: int) -> str:
+    """令和8年度 (元年度 for the first year of an era).
+
+    Named by the era in force on May 1: 2019年度 is 令和元年度 in common use (令和 began 2019-05-01),
+    and 1988年度 stays 昭和63年度.
+    """
+    era, era_year = to_wareki_era_year(dt.date(year, 5, 1))
+    return f"{era}{'元' if era_year == 1 else era_year}年度"
+
+
+def _number_prefix(received_on: dt.date) -> str:
+    era, year = to_wareki_era_year(received_on)
+    return f"{ERA_INITIALS.get(era, era)}{year}-苦情-"
+
+
+def _next_number(received_on: dt.date) -> str:
+    """R8-苦情-001: the 和暦 year of receipt (as request numbers are) and a sequence within it."""
+    prefix = _number_prefix(received_on)
+    highest = 0
+    for number in Complaint.objects.filter(number__startswith=prefix).values_list("number", flat=True):
+        tail = number.removeprefix(prefix)
+        if tail.isdigit():
+            highest = max(highest, int(tail))
+    return f"{prefix}{highest + 1:03d}"
+
+
+def _text(
+    errors: dict[str, list[str]], key: str, value: str, *, label: str, max_length: int, required: bool
+) -> str:
+    cleaned = (value or "").strip()
+    if required and not cleaned:
+        errors.setdefault(key, []).append(f"{label}を入力してください。")
+    elif len(cleaned) > max_length:
+        errors.setdefault(key, []).append(f"{label}は{max_length}文字以内で入力してください。")
+    return cleaned
+
+
+def _raise(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError({k: [ValidationError(m) for m in v] for k, v in errors.items()})
+
+
+def _audit(*, actor: Any, action: str, complaint: Complaint, detail: dict[str, Any] | None = None) -> None:
+    audit_record(actor=actor, action=action, target_type=TARGET_TYPE, target_id=complaint.pk, detail=detail)
+
+
+def _max(name: str) -> int:
+    return int(getattr(Complaint._meta.get_field(name), "max_length", 0) or 0)
+
+
+def complaint_receive(
+    *,
+    actor: Any,
+    received_on: dt.date,
+    channel: str,
+    complainant_name: str = "",
+    contact: str = "",
+    summary: str,
+    related_request: PrivacyRequest | None = None,
+) -> Complaint:
+    """Record a complaint (要綱 第45条) under the next number of its 和暦 year (R8-苦情-001).
+
+    The complainant may stay anonymous (name and contact optional); the receipt date is not in the future.
+    """
+    errors: dict[str, list[str]] = {}
+    if received_on > today():
+        errors["received_on"] = ["受付日に未来の日付は入力できません。"]
+    if channel not in Channel.values:
+        errors["channel"] = ["受付方法を選んでください。"]
+    name = _text(
+        errors,
+        "complainant_name",
+        complainant_name,
+        label="申出者氏名",
+        max_length=_max("complainant_name"),
+        required=False,
+    )
+    contact_text = _text(
+        errors, "contact", contact, label="連絡先", max_length=_max("contact"), required=False
+    )
+    summary_text = _text(errors, "summary", summary, label="苦情の内容", max_length=2000, required=True)
+    _raise(errors)
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                complaint = Complaint.objects.create(
+                    number=_next_number(received_on),
+                    received_on=received_on,
+                    channel=channel,
+                    complainant_name=name,
+                    contact=contact_text,
+                    summary=summary_text,
+                    related_request=related_request,
+                )
+                _audit(
+                    actor=actor,
+                    action="complaint.receive",
+                    complaint=complaint,
+                    detail={"related_request_id": related_request.pk} if related_request is not None else {},
+                )
+            return complaint
+        except IntegrityError:
+            # Two receipts took the same number at once: take the next one.
+            continue
+    raise _refuse("received_on", "受付番号を採番できませんでした。もう一度登録してください。")
+
+
+def _lock(complaint: Complaint) -> Complaint:
+    return Complaint.objects.select_for_update().get(pk=complaint.pk)
+
+
+def complaint_assign(*, actor: Any, complaint: Complaint, assignee: Any) -> Complaint:
+    """Assign the complaint to a privacy officer (要綱 第45条第2項: 体制の整備; 第8条 管理責任者)."""
+    if assignee is None or not has_role(assignee, Role.PRIVACY_OFFICER):
+        raise _refuse("assignee", "担当者には個人情報保護責任者を選んでください。")
+    with transaction.atomic():
+        locked = _lock(complaint)
+        if locked.status == Complaint.Status.CLOSED:
+            raise _refuse("assignee", "完了した苦情の担当者は変更できません。")
+        locked.assigned_to = assignee
+        locked.save(update_fields=["assigned_to"])
+        _audit(actor=actor, action="complaint.assign", complaint=locked, detail={"assignee_id": assignee.pk})
+    return locked
+
+
+def complaint_answer(*, actor: Any, complaint: Complaint, answer: str, answered_on: dt.date) -> Complaint:
+    """Record the answer given to the complainant. May be corrected until the complaint is closed."""
+    errors: dict[str, list[str]] = {}
+    text = _text(errors, "answer", answer, label="回答", max_length=2000, required=True)
+    if answered_on > today():
+        errors.setdefault("answered_on", []).append("回答日に未来の日付は入力できません。")
+    if answered_on < complaint.received_on:
+        errors.setdefault("answered_on", []).append("回答日が受付日より前です。")
+    _raise(errors)
+    with transaction.atomic():
+        locked = _lock(complaint)
+        if locked.status == Complaint.Status.CLOSED:
+            raise _refuse("answer", "完了した苦情の回答は変更できません。")
+        first = locked.status == Complaint.Status.OPEN
+        locked.answer = text
+        locked.answered_on = answered_on
+        locked.status = Complaint.Status.ANSWERED
+        locked.save(update_fields=["answer", "answered_on", "status"])
+        _audit(
+            actor=actor,
+            action="complaint.answer",
+            complaint=locked,
+            detail={"changed": not first},
+        )
+    return locked
+
+
+def complaint_close(*, actor: Any, complaint: Complaint, closed_on: dt.date) -> Complaint:
+    """Close an answered complaint; closed_on is not in the future nor before the answer."""
+    with transaction.atomic():
+        locked = _lock(complaint)
+        if locked.status == Complaint.Status.CLOSED:
+            raise _refuse("closed_on", "この苦情はすでに完了しています。")
+        if locked.status != Complaint.Status.ANSWERED or locked.answered_on is None:
+            raise _refuse("closed_on", "回答を記録してから完了にしてください。")
+        if closed_on > today():
+            raise _refuse("closed_on", "完了日に未来の日付は入力できません。")
+        if closed_on < locked.answered_on:
+            raise _refuse("closed_on", "完了日が回答日より前です。")
+        locked.closed_on = closed_on
+        locked.status = Complaint.Status.CLOSED
+        locked.save(update_fields=["closed_on", "status"])
+        _audit(actor=actor, action="complaint.close", complaint=locked)
+    return locked
+
+
+def complaint_record_view(*, actor: Any, complaint: Complaint) -> None:
+    """Looking at a complaint shows the complainant's name and contact: audited "complaint.view"."""
+    _audit(actor=actor, action="complaint.view", complaint=complaint)
+
+
+def complaints_count_by_fiscal_year(year: int) -> dict[str, Any]:
+    """The complaints received in 年度 ``year`` (April–March), for the annual report (要綱 第50条).
+
+    ``received`` all; by status (``open``, ``answered``, ``closed``); ``by_channel`` code → count;
+    ``answered_in_year`` those answered within the year.
+    """
+    start, end = fiscal_year_bounds(year)
+    rows = Complaint.objects.filter(received_on__range=(start, end))
+    totals = rows.aggregate(
+        received=Count("pk"),
+        open=Count("pk", filter=Q(status=Complaint.Status.OPEN)),
+        answered=Count("pk", filter=Q(status=Complaint.Status.ANSWERED)),
+        closed=Count("pk", filter=Q(status=Complaint.Status.CLOSED)),
+        answered_in_year=Count("pk", filter=Q(answered_on__range=(start, end))),
+    )
+    by_channel = {code: 0 for code in Channel.values}
+    for channel, count in rows.values_list("channel").annotate(n=Count("pk")).order_by():
+        by_channel[channel] = count
+    return {
+        "fiscal_year": year,
+        "label": fiscal_year_label(year),
+        "start": start,
+        "end": end,
+        **totals,
+        "by_channel": by_channel,
+    }
+
+
+def complaint_fiscal_years() -> list[int]:
+    """The 年度 in which complaints were received, newest first (for the list's filter and counts)."""
+    days = Complaint.objects.values_list("received_on", flat=True)
+    return sorted({fiscal_year_of(d) for d in days}, reverse=True)
+
+
+def privacy_officers() -> list[Any]:
+    """Users who may be assigned a complaint (active privacy officers)."""
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.PRIVACY_OFFICER.value)
+        .distinct()
+        .order_by("username")
+    )
+    return list(users)

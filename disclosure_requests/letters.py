@@ -1,0 +1,775 @@
+"""Notice letters of 開示・訂正・利用停止 requests (domain.md §7; 要綱 第18, 23–27, 31, 33–35, 38, 40–42条).
+
+Each ``LetterKind`` has one ``LetterTemplate`` (seeded by migration 0003) whose ``body`` an administrator
+edits in the admin: a Django template fragment rendered with the fixed context documented in
+``CONTEXT_VARIABLES``. The layout around it (文書番号, 和暦 date, addressee 「様」, sender, centred title,
+担当) is ``templates/disclosure_requests/pdf/letter.html``.
+
+The body is rendered by a sandboxed engine: no template loaders (``{% include %}`` finds nothing), only
+the built-in tags plus the ``wareki`` filters, and a context of plain strings, dates and lists — never a
+model instance — so that an edited template cannot reach data beyond what the letter is meant to say.
+
+A letter is issued with ``letter_issue``; only the kinds that fit the request's state can be issued
+(``letter_unavailable_reason``). The PDF and its sha256 are kept in a ``Letter`` row, since an issued
+letter is itself part of what the library holds about the person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.template import Context, Engine, TemplateSyntaxError
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from privacy_admin.audit.services import audit_record
+from privacy_admin.pdf import render_html_to_pdf
+
+from . import deadlines
+from .models import (
+    Amendment,
+    CorrectionExecution,
+    Decision,
+    DisclosureExecution,
+    Extension,
+    Letter,
+    LetterKind,
+    LetterTemplate,
+    Outcome,
+    PrivacyRequest,
+    RequestKind,
+    RequestStatus,
+    RuleProfile,
+    ThirdPartyConsultation,
+    WithholdingReason,
+)
+from .profiles import library_calendar
+
+LAYOUT_TEMPLATE = "disclosure_requests/pdf/letter.html"
+
+# Letters addressed to the third party of a 意見照会 (要綱 第26条), not to the requester.
+THIRD_PARTY_KINDS = frozenset({LetterKind.CONSULTATION, LetterKind.THIRD_PARTY_DECISION})
+
+# Decisions whose letter carries the 教示 (行政不服審査法 第82条, 行政事件訴訟法 第46条): the ones
+# adverse to the addressee. A full disclosure, a correction or a suspension as asked is not.
+APPEALABLE_KINDS = frozenset(
+    {
+        LetterKind.DISCLOSURE_PARTIAL,
+        LetterKind.DISCLOSURE_REFUSED,
+        LetterKind.THIRD_PARTY_DECISION,
+        LetterKind.NOT_CORRECTION,
+        LetterKind.NOT_SUSPENSION,
+    }
+)
+
+# The decision each decision letter announces (要綱 第23条, 第33条, 第40条).
+DECISION_LETTERS: dict[str, tuple[str, ...]] = {
+    LetterKind.DISCLOSURE_FULL: (Outcome.FULL,),
+    LetterKind.DISCLOSURE_PARTIAL: (Outcome.PARTIAL,),
+    # 第23条第2項: 不開示 includes 存否応答拒否 (第22条) and 保有していない.
+    LetterKind.DISCLOSURE_REFUSED: (Outcome.REFUSED, Outcome.NEITHER, Outcome.NOT_HELD),
+    LetterKind.CORRECTION: (Outcome.CORRECT,),
+    LetterKind.NOT_CORRECTION: (Outcome.NOT_CORRECT,),
+    LetterKind.SUSPENSION: (Outcome.SUSPEND,),
+    LetterKind.NOT_SUSPENSION: (Outcome.NOT_SUSPEND,),
+}
+_KIND_OF_LETTER: dict[str, str] = {
+    LetterKind.DISCLOSURE_FULL: RequestKind.DISCLOSURE,
+    LetterKind.DISCLOSURE_PARTIAL: RequestKind.DISCLOSURE,
+    LetterKind.DISCLOSURE_REFUSED: RequestKind.DISCLOSURE,
+    LetterKind.CONSULTATION: RequestKind.DISCLOSURE,
+    LetterKind.THIRD_PARTY_DECISION: RequestKind.DISCLOSURE,
+    LetterKind.CORRECTION: RequestKind.CORRECTION,
+    LetterKind.NOT_CORRECTION: RequestKind.CORRECTION,
+    LetterKind.SUSPENSION: RequestKind.SUSPENSION,
+    LetterKind.NOT_SUSPENSION: RequestKind.SUSPENSION,
+}
+# 開示決定 (全部又は一部を開示する決定): what a third party who objected is told about (第26条第3項).
+DISCLOSING_OUTCOMES = (Outcome.FULL, Outcome.PARTIAL)
+# 第23条第3項, 第33条第3項, 第40条第3項: a decision that is not what was asked for states its reason.
+_NEEDS_REASON = frozenset({Outcome.PARTIAL, Outcome.REFUSED, Outcome.NOT_CORRECT, Outcome.NOT_SUSPEND})
+
+# Words and articles that differ by the kind of request (要綱 003).
+_TERMS: dict[str, dict[str, str]] = {
+    RequestKind.DISCLOSURE: {
+        "request_term": "開示",
+        "decision_term": "開示決定等",
+        "amendment_article": "第18条第3項",
+        "decision_due_article": "第24条第1項",
+        "extension_article": "第24条第2項",
+        "special_article": "第25条",
+        "decision_article": "第23条",
+    },
+    RequestKind.CORRECTION: {
+        "request_term": "訂正",
+        "decision_term": "訂正決定等",
+        "amendment_article": "第31条第3項",
+        "decision_due_article": "第34条第1項",
+        "extension_article": "第34条第2項",
+        "special_article": "第35条",
+        "decision_article": "第33条",
+    },
+    RequestKind.SUSPENSION: {
+        "request_term": "利用停止",
+        "decision_term": "利用停止決定等",
+        "amendment_article": "第38条第3項",
+        "decision_due_article": "第41条第1項",
+        "extension_article": "第41条第2項",
+        "special_article": "第42条",
+        "decision_article": "第40条",
+    },
+}
+
+# The documented context of every letter body (shown to administrators as the admin's help text).
+# Dates are ``datetime.date`` values: write ``{{ issued_on|wareki }}`` for 令和8年11月21日.
+CONTEXT_VARIABLES: tuple[tuple[str, str], ...] = (
+    ("request_number", "受付番号（文書番号として上部にも印字します）"),
+    ("request_kind", "請求の種類のコード: disclosure（開示）/ correction（訂正）/ suspension（利用停止）"),
+    ("request_kind_label", "請求の種類: 開示請求 / 訂正請求 / 利用停止請求"),
+    ("request_term", "開示 / 訂正 / 利用停止"),
+    ("decision_term", "開示決定等 / 訂正決定等 / 利用停止決定等"),
+    (
+        "amendment_article, decision_due_article, extension_article, special_article, decision_article",
+        "請求の種類に応じた要綱の条項（例: 開示請求の extension_article は「第24条第2項」）",
+    ),
+    ("received_on", "請求の受付日（日付）"),
+    ("issued_on", "この通知書の発行日（日付）"),
+    ("due_on", "現在の決定期限（日付）"),
+    ("requester_name", "請求者の氏名（第三者あての通知書では空）"),
+    ("requester_address", "請求者の住所（第三者あての通知書では空）"),
+    ("requester_kind_label", "請求者の区分: 本人 / 未成年者の法定代理人 など（第三者あての通知書では空）"),
+    ("principal_name", "代理請求の場合の本人の氏名（第三者あての通知書では空）"),
+    ("information_requested", "請求に係る保有個人情報（第三者あての通知書では空）"),
+    ("decided_on", "決定日（日付）"),
+    (
+        "outcome",
+        "決定のコード: full, partial, refused, neither, not_held, correct, not_correct, suspend, not_suspend",
+    ),
+    ("outcome_label", "決定: 全部開示 / 部分開示 / 不開示 / 存否応答拒否 / 不存在 / 訂正する など"),
+    ("withholding_reasons", "不開示の理由区分（第19条各号）の名称のリスト"),
+    ("reason_text", "決定に記録した理由"),
+    ("reason_lapses_on", "理由がなくなる期日（日付。ない場合は空）"),
+    ("disclosed_content", "開示する保有個人情報"),
+    ("is_partial_scope", "特例延長による相当の部分についての決定であれば True"),
+    ("method_choice_days", "開示の実施方法の申出期間（日数、第27条第3項）"),
+    ("execution_method", "申出のあった開示の実施方法（まだなければ空）"),
+    ("execution_date", "開示の実施日（日付。まだなければ空）"),
+    ("fee_yen", "開示の実施に係る費用（円。まだなければ空）"),
+    ("extension_days", "今回の延長日数"),
+    ("extension_total_days", "延長日数の合計"),
+    ("extension_reason", "延長の理由"),
+    ("extension_notified_on", "延長の通知日（日付）"),
+    ("original_due_on", "今回の延長前の決定期限（日付）"),
+    ("extended_due_on", "延長後の決定期限（日付）"),
+    ("special_reason", "特例延長を適用する理由"),
+    ("special_notified_on", "特例延長の通知日（日付）"),
+    ("substantial_due_on", "相当の部分について決定する期限（日付、開示請求のみ）"),
+    ("remainder_due_on", "残りの部分の決定期限（訂正・利用停止では決定の期限）（日付）"),
+    ("amendment_requested_on", "補正を求めた日（日付）"),
+    ("amendment_what_to_fix", "補正を求める事項"),
+    ("amendment_reply_by", "補正の期限（日付）"),
+    ("third_party_name", "意見照会の相手方（第三者）の氏名・名称"),
+    ("third_party_address", "第三者の住所"),
+    ("consultation_information", "照会する情報（第三者に関する情報）の内容"),
+    ("consultation_sent_on", "意見照会をした日（日付）"),
+    ("opinion_due_on", "意見書の提出期限（日付）"),
+    ("opinion_received_on", "意見書を受け取った日（日付）"),
+    ("third_party_wait_days", "反対意見があった場合に決定から開示の実施までに置く日数（第26条第3項）"),
+    ("disclosure_date", "開示を実施する日（日付。第26条第3項により決定日から2週間を置いた日以降）"),
+    ("disclosure_reason", "開示決定の理由（決定に記録した理由）"),
+    ("correction_content", "訂正を求める内容（請求書の記載）"),
+    ("what_was_corrected", "訂正の内容（訂正を実施した場合）"),
+    ("corrected_on", "訂正の実施日（日付）"),
+    ("recipients", "訂正を通知する提供先（第36条）"),
+    ("suspension_kind_label", "利用停止の内容: 利用の停止 / 消去 / 提供の停止"),
+    ("reason_for_request", "請求の理由（請求書の記載）"),
+    ("library_name", "図書館名（設定 LIBRARY_NAME）"),
+    ("library_head", "差出人（設定 LIBRARY_HEAD）"),
+    ("library_office", "担当（設定 LIBRARY_OFFICE）"),
+    ("municipality", "地方公共団体名（設定 LIBRARY_MUNICIPALITY）"),
+    ("appeal_authority", "審査請求先（設定 LIBRARY_APPEAL_AUTHORITY）"),
+    ("appeal_notice", "教示文（審査請求・取消訴訟）。決定の通知書で使います"),
+)
+
+# Filters and tags the body may use, besides Django's built-ins.
+_BODY_ENGINE = Engine(
+    loaders=[],
+    builtins=["privacy_admin.templatetags.wareki"],
+    libraries={},
+    autoescape=True,
+    string_if_invalid="",
+)
+
+
+class LetterError(Exception):
+    """A letter cannot be issued or rendered. The message is Japanese and names no person."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class LetterNotAvailable(LetterError):
+    """The kind does not fit the request's state (e.g. 部分開示決定通知書 without a 部分開示 decision)."""
+
+
+class LetterTemplateError(LetterError):
+    """The administrator's wording does not compile or does not render."""
+
+
+# --- the administrator's wording -----------------------------------------------------------------
+
+
+def compile_body(body: str) -> Any:
+    """Compile a body with the sandboxed engine; ``LetterTemplateError`` (Japanese) when it is broken."""
+    try:
+        return _BODY_ENGINE.from_string(body)
+    except TemplateSyntaxError as exc:
+        raise LetterTemplateError(f"本文のテンプレートに誤りがあります: {exc}") from None
+
+
+def render_body(body: str, context: dict[str, Any]) -> SafeString:
+    """The body as HTML. Variables are escaped; the administrator's own markup is kept."""
+    template = compile_body(body)
+    try:
+        return mark_safe(template.render(Context(context, autoescape=True)))  # noqa: S308 - escaped above
+    except Exception as exc:
+        # A filter fed a wrong value, an {% include %} of nothing, ...: the user gets a message, not a 500.
+        raise LetterTemplateError(
+            f"本文のテンプレートを差し込みできませんでした（{type(exc).__name__}）。"
+            "マスタ管理の「通知書テンプレート」で本文を確認してください。"
+        ) from None
+
+
+def sample_context() -> dict[str, Any]:
+    """Example values for every variable, to check an edited template in the admin."""
+    today = timezone.localdate()
+    context: dict[str, Any] = {name: "（見本）" for name, _ in CONTEXT_VARIABLES if "," not in name}
+    for name in (
+        "received_on",
+        "issued_on",
+        "due_on",
+        "decided_on",
+        "reason_lapses_on",
+        "execution_date",
+        "extension_notified_on",
+        "original_due_on",
+        "extended_due_on",
+        "special_notified_on",
+        "substantial_due_on",
+        "remainder_due_on",
+        "amendment_requested_on",
+        "amendment_reply_by",
+        "consultation_sent_on",
+        "opinion_due_on",
+        "opinion_received_on",
+        "disclosure_date",
+        "corrected_on",
+    ):
+        context[name] = today
+    context.update(
+        {
+            "request_kind": RequestKind.DISCLOSURE.value,
+            "outcome": Outcome.PARTIAL.value,
+            "withholding_reasons": [str(WithholdingReason.THIRD_PERSON.label)],
+            "is_partial_scope": False,
+            "method_choice_days": 30,
+            "fee_yen": 0,
+            "extension_days": 15,
+            "extension_total_days": 15,
+            "third_party_wait_days": 14,
+        }
+    )
+    context.update(_TERMS[RequestKind.DISCLOSURE])
+    context.update(_library_context())
+    context["appeal_notice"] = appeal_notice()
+    return context
+
+
+def appeal_notice() -> str:
+    """教示 (行政不服審査法 第82条, 行政事件訴訟法 第46条): 審査請求 within 3 months, 取消訴訟 within 6 months."""
+    authority = settings.LIBRARY_APPEAL_AUTHORITY
+    city = settings.LIBRARY_MUNICIPALITY
+    return (
+        "1　この決定に不服がある場合は、行政不服審査法（平成26年法律第68号）の規定により、"
+        "この決定があったことを知った日の翌日から起算して3か月以内に、"
+        f"{authority}に対して審査請求をすることができます"
+        "（なお、この決定があったことを知った日の翌日から起算して3か月以内であっても、"
+        "この決定の日の翌日から起算して1年を経過した場合には、審査請求をすることができなくなります。）。\n"
+        "2　この決定の取消しを求める訴えは、この決定があったことを知った日の翌日から起算して6か月以内に、"
+        f"{city}を被告として（訴訟において{city}を代表する者は{authority}となります。）提起することができます"
+        "（なお、この決定があったことを知った日の翌日から起算して6か月以内であっても、"
+        "この決定の日の翌日から起算して1年を経過した場合には、決定の取消しの訴えを提起することができなくなります。）。"
+        "ただし、上記1の審査請求をした場合には、当該審査請求に対する裁決があったことを知った日の翌日から"
+        "起算して6か月以内に、決定の取消しの訴えを提起することができます。"
+    )
+
+
+def _library_context() -> dict[str, Any]:
+    return {
+        "library_name": settings.LIBRARY_NAME,
+        "library_head": settings.LIBRARY_HEAD,
+        "library_office": settings.LIBRARY_OFFICE,
+        "municipality": settings.LIBRARY_MUNICIPALITY,
+        "appeal_authority": settings.LIBRARY_APPEAL_AUTHORITY,
+    }
+
+
+# --- which letters fit the request ---------------------------------------------------------------
+
+
+def _latest_decision(request: PrivacyRequest) -> Decision | None:
+    return request.decisions.order_by("decided_on", "pk").last()
+
+
+def _decision_for_third_party(
+    request: PrivacyRequest, consultation: ThirdPartyConsultation
+) -> Decision | None:
+    """The 開示決定 made after the consultation (第26条第3項 speaks of 開示決定 only)."""
+    return (
+        request.decisions.filter(outcome__in=DISCLOSING_OUTCOMES, decided_on__gte=consultation.sent_on)
+        .order_by("decided_on", "pk")
+        .last()
+    )
+
+
+def _has_reason(decision: Decision) -> bool:
+    return bool(decision.reasons) or bool(decision.reason_text.strip())
+
+
+def letter_unavailable_reason(
+    request: PrivacyRequest, kind: str, consultation: ThirdPartyConsultation | None = None
+) -> str:
+    """'' when ``kind`` can be issued for ``request`` now; otherwise why not (Japanese, no personal data)."""
+    if kind not in LetterKind.values:
+        return "通知書の種類が正しくありません。"
+    label = LetterKind(kind).label
+    if request.status == RequestStatus.WITHDRAWN:
+        return "取り下げられた請求には通知書を発行できません。"
+    wanted_kind = _KIND_OF_LETTER.get(kind)
+    if wanted_kind is not None and request.kind != wanted_kind:
+        return f"「{label}」は{RequestKind(wanted_kind).label}についてのみ発行できます。"
+
+    if kind in DECISION_LETTERS:
+        decision = _latest_decision(request)
+        if decision is None or decision.outcome not in DECISION_LETTERS[kind]:
+            outcomes = "・".join(str(Outcome(o).label) for o in DECISION_LETTERS[kind])
+            return f"「{label}」は{outcomes}の決定をした後に発行できます。"
+        if decision.outcome in _NEEDS_REASON and not _has_reason(decision):
+            # 第23条第3項, 第33条第3項, 第40条第3項: the letter must state the reason.
+            return (
+                f"決定に理由が記録されていないため「{label}」を発行できません。決定の理由を入力してください。"
+            )
+        return ""
+    if kind == LetterKind.EXTENSION:
+        if not request.extensions.filter(kind=Extension.Kind.NORMAL).exists():
+            return f"期限の延長が記録されていないため「{label}」を発行できません。"
+        return ""
+    if kind == LetterKind.SPECIAL_EXTENSION:
+        special = request.extensions.filter(kind=Extension.Kind.SPECIAL).order_by("notified_on", "pk").last()
+        if special is None:
+            return f"期限の特例延長が記録されていないため「{label}」を発行できません。"
+        if special.remainder_due_on is None and request.final_due_on is None:
+            # 第25条第2号, 第35条第2号, 第42条第2号: the notice states the date of the (remaining) decision.
+            return f"残りの部分の決定期限が記録されていないため「{label}」を発行できません。"
+        return ""
+    if kind == LetterKind.AMENDMENT:
+        if not request.amendments.exists():
+            return f"補正が記録されていないため「{label}」を発行できません。"
+        return ""
+    # 意見照会書 / 開示決定をした旨の通知書: addressed to one consulted third party (第26条).
+    if consultation is None:
+        return f"「{label}」は意見照会の相手方を選んで発行してください。"
+    if consultation.request_id != request.pk:
+        return "選んだ意見照会はこの請求のものではありません。"
+    if kind == LetterKind.THIRD_PARTY_DECISION:
+        if not consultation.objected:
+            return f"「{label}」は開示に反対の意見書を提出した第三者にのみ発行します（第26条第3項）。"
+        decision = _decision_for_third_party(request, consultation)
+        if decision is None:
+            return f"「{label}」は開示決定（全部開示・部分開示）をした後に発行できます。"
+        if not decision.reason_text.strip():
+            return (
+                f"決定に理由が記録されていないため「{label}」を発行できません（開示決定の理由を通知します）。"
+            )
+    return ""
+
+
+def consultations_for(request: PrivacyRequest, kind: str) -> list[ThirdPartyConsultation]:
+    """The consultations a 意見照会書 / 開示決定をした旨の通知書 can be issued for now."""
+    if kind not in THIRD_PARTY_KINDS:
+        return []
+    return [c for c in request.consultations.all() if not letter_unavailable_reason(request, kind, c)]
+
+
+def letter_kinds_for(request_kind: str) -> list[LetterKind]:
+    """The kinds that can concern a request of ``request_kind`` at all (whatever its state)."""
+    return [k for k in LetterKind if _KIND_OF_LETTER.get(k, request_kind) == request_kind]
+
+
+def letter_kinds_available(request: PrivacyRequest) -> list[LetterKind]:
+    """The kinds that fit the request's state now, in LetterKind order."""
+    available = []
+    for kind in LetterKind:
+        if kind in THIRD_PARTY_KINDS:
+            if consultations_for(request, kind):
+                available.append(kind)
+        elif not letter_unavailable_reason(request, kind):
+            available.append(kind)
+    return available
+
+
+# --- the context -------------------------------------------------------------------------------
+
+
+def _base_days(request: PrivacyRequest, profile: RuleProfile) -> int:
+    return {
+        RequestKind.DISCLOSURE: profile.disclosure_days,
+        RequestKind.CORRECTION: profile.correction_days,
+        RequestKind.SUSPENSION: profile.suspension_days,
+    }[RequestKind(request.kind)]
+
+
+def _pauses(amendments: Iterable[Amendment]) -> list[deadlines.Pause]:
+    return [deadlines.Pause(a.requested_on, a.completed_on) for a in amendments]
+
+
+def _extension_context(
+    request: PrivacyRequest, extension: Extension, *, today: dt.date, calendar: deadlines.Calendar
+) -> dict[str, Any]:
+    """延長後の期間 (第24条第2項, 第34条第2項, 第41条第2項), from the pure deadline rules."""
+    normal = list(request.extensions.filter(kind=Extension.Kind.NORMAL).order_by("notified_on", "pk"))
+    upto = normal[: normal.index(extension) + 1] if extension in normal else normal
+    grants = [deadlines.ExtensionGrant(e.days, e.reason, e.notified_on) for e in upto]
+    pauses = _pauses(request.amendments.all())
+    base_days = _base_days(request, request.profile)
+
+    def deadline(extensions: list[deadlines.ExtensionGrant]) -> deadlines.Deadline:
+        return deadlines.decision_deadline(
+            received_on=request.received_on,
+            base_days=base_days,
+            pauses=pauses,
+            extensions=extensions,
+            calendar=calendar,
+            today=today,
+        )
+
+    before = deadline(grants[:-1])
+    after = deadline(grants)
+    return {
+        "extension_days": extension.days,
+        "extension_total_days": after.extension_days,
+        "extension_reason": extension.reason,
+        "extension_notified_on": extension.notified_on,
+        "original_due_on": before.due_on,
+        "extended_due_on": after.due_on,
+    }
+
+
+def _special_context(
+    request: PrivacyRequest, extension: Extension, *, today: dt.date, calendar: deadlines.Calendar
+) -> dict[str, Any]:
+    """第25条 (開示: 相当の部分 and 残りの部分), 第35条・第42条 (訂正・利用停止: 決定の期限)."""
+    context: dict[str, Any] = {
+        "special_reason": extension.reason,
+        "special_notified_on": extension.notified_on,
+        "remainder_due_on": extension.remainder_due_on or request.final_due_on,
+        "substantial_due_on": None,
+    }
+    if request.kind == RequestKind.DISCLOSURE:
+        profile = request.profile
+        _, substantial = deadlines.special_extension_deadlines(
+            received_on=request.received_on,
+            notice_days=profile.disclosure_special_notice_days,
+            substantial_days=profile.disclosure_special_substantial_days,
+            pauses=_pauses(request.amendments.all()),
+            calendar=calendar,
+            today=today,
+        )
+        context["substantial_due_on"] = substantial.due_on
+    return context
+
+
+def _decision_context(decision: Decision | None) -> dict[str, Any]:
+    if decision is None:
+        return {}
+    labels = dict(WithholdingReason.choices)
+    return {
+        "decided_on": decision.decided_on,
+        "outcome": decision.outcome,
+        "outcome_label": decision.get_outcome_display(),
+        "withholding_reasons": [str(labels.get(code, code)) for code in decision.reasons or []],
+        "reason_text": decision.reason_text,
+        "reason_lapses_on": decision.reason_lapses_on,
+        "disclosed_content": decision.disclosed_content,
+        "is_partial_scope": decision.is_partial_scope,
+    }
+
+
+def build_letter_context(
+    *,
+    request: PrivacyRequest,
+    kind: str,
+    consultation: ThirdPartyConsultation | None = None,
+    issued_on: dt.date,
+) -> dict[str, Any]:
+    """The fixed context of ``CONTEXT_VARIABLES`` (plain values only; see the module docstring)."""
+    profile = request.profile
+    calendar = library_calendar()
+    context: dict[str, Any] = {name: "" for name, _ in CONTEXT_VARIABLES if "," not in name}
+    context.update(_TERMS[RequestKind(request.kind)])
+    context.update(_library_context())
+    context.update(
+        {
+            "request_number": request.number,
+            "request_kind": request.kind,
+            "request_kind_label": request.get_kind_display(),
+            "received_on": request.received_on,
+            "issued_on": issued_on,
+            "due_on": request.due_on,
+            "requester_name": request.requester_name,
+            "requester_address": request.requester_address,
+            "requester_kind_label": request.get_requester_kind_display(),
+            "principal_name": request.principal_name,
+            "information_requested": request.information_requested,
+            "correction_content": request.correction_content,
+            "suspension_kind_label": request.get_suspension_kind_display() if request.suspension_kind else "",
+            "reason_for_request": request.reason_for_request,
+            "method_choice_days": profile.method_choice_days,
+            "third_party_wait_days": profile.third_party_wait_days,
+            "withholding_reasons": [],
+            "is_partial_scope": False,
+            "appeal_notice": appeal_notice(),
+        }
+    )
+    decision = (
+        _decision_for_third_party(request, consultation)
+        if kind == LetterKind.THIRD_PARTY_DECISION and consultation is not None
+        else _latest_decision(request)
+    )
+    context.update(_decision_context(decision))
+    if decision is not None:
+        context["disclosure_reason"] = decision.reason_text
+
+    execution = DisclosureExecution.objects.filter(request=request).first()
+    if execution is not None:
+        context.update(
+            {
+                "execution_method": execution.get_method_display(),
+                "execution_date": execution.carried_out_on,
+                "fee_yen": execution.fee_yen,
+            }
+        )
+    correction = CorrectionExecution.objects.filter(request=request).first()
+    if correction is not None:
+        context.update(
+            {
+                "what_was_corrected": correction.what_was_corrected,
+                "corrected_on": correction.corrected_on,
+                "recipients": correction.recipients,
+            }
+        )
+
+    normal = request.extensions.filter(kind=Extension.Kind.NORMAL).order_by("notified_on", "pk").last()
+    if normal is not None:
+        context.update(_extension_context(request, normal, today=issued_on, calendar=calendar))
+    special = request.extensions.filter(kind=Extension.Kind.SPECIAL).order_by("notified_on", "pk").last()
+    if special is not None:
+        context.update(_special_context(request, special, today=issued_on, calendar=calendar))
+    amendment = request.amendments.order_by("requested_on", "pk").last()
+    if amendment is not None:
+        context.update(
+            {
+                "amendment_requested_on": amendment.requested_on,
+                "amendment_what_to_fix": amendment.what_to_fix,
+                "amendment_reply_by": amendment.reply_by,
+            }
+        )
+
+    if consultation is not None:
+        context.update(
+            {
+                "third_party_name": consultation.third_party_name,
+                "third_party_address": consultation.third_party_address,
+                "consultation_information": consultation.information_concerned,
+                "consultation_sent_on": consultation.sent_on,
+                "opinion_due_on": consultation.opinion_due_on,
+                "opinion_received_on": consultation.opinion_received_on,
+            }
+        )
+        if decision is not None and decision.outcome in DISCLOSING_OUTCOMES:
+            # 第26条第3項: at least 2 weeks between the decision and carrying it out.
+            earliest = deadlines.earliest_disclosure_after_objection(
+                decision.decided_on, profile.third_party_wait_days
+            )
+            planned = execution.carried_out_on if execution is not None else None
+            context["disclosure_date"] = max(earliest, planned) if planned else earliest
+    if kind in THIRD_PARTY_KINDS:
+        # The requester's identity and what they asked for are their own personal information: a
+        # third party is told only about the information concerning them (第26条, 第19条第3号).
+        for name in (
+            "requester_name",
+            "requester_address",
+            "requester_kind_label",
+            "principal_name",
+            "information_requested",
+            "reason_for_request",
+        ):
+            context[name] = ""
+    return context
+
+
+def _title(template: LetterTemplate, request: PrivacyRequest, kind: str) -> str:
+    title = template.title
+    if (
+        kind in (LetterKind.EXTENSION, LetterKind.SPECIAL_EXTENSION)
+        and request.kind != RequestKind.DISCLOSURE
+    ):
+        # One wording serves all three kinds of request: 「開示決定等」 becomes 「訂正決定等」 etc.
+        title = title.replace("開示決定等", _TERMS[RequestKind(request.kind)]["decision_term"])
+    return title
+
+
+def _template_for(kind: str) -> LetterTemplate:
+    template = LetterTemplate.objects.filter(kind=kind).first()
+    if template is None:
+        raise LetterTemplateError(
+            f"「{LetterKind(kind).label}」のテンプレートが登録されていません。マスタ管理で登録してください。"
+        )
+    return template
+
+
+def render_letter_html(
+    *,
+    request: PrivacyRequest,
+    kind: str,
+    consultation: ThirdPartyConsultation | None = None,
+    issued_on: dt.date,
+) -> str:
+    """The whole letter as HTML (the layout around the administrator's body)."""
+    template = _template_for(kind)
+    context = build_letter_context(request=request, kind=kind, consultation=consultation, issued_on=issued_on)
+    body = render_body(template.body, context)
+    third_party = kind in THIRD_PARTY_KINDS
+    return render_to_string(
+        LAYOUT_TEMPLATE,
+        {
+            **context,
+            "title": _title(template, request, kind),
+            "body": body,
+            "addressee_name": context["third_party_name"] if third_party else request.requester_name,
+            "addressee_address": context["third_party_address"] if third_party else request.requester_address,
+        },
+    )
+
+
+def render_letter_pdf(
+    *,
+    request: PrivacyRequest,
+    kind: str,
+    consultation: ThirdPartyConsultation | None = None,
+    issued_on: dt.date,
+) -> bytes:
+    """The letter as PDF bytes (WeasyPrint, through privacy_admin.pdf)."""
+    return render_html_to_pdf(
+        render_letter_html(request=request, kind=kind, consultation=consultation, issued_on=issued_on)
+    )
+
+
+# --- services --------------------------------------------------------------------------------------
+
+
+def letter_issue(
+    *,
+    actor: Any,
+    request: PrivacyRequest,
+    kind: str,
+    consultation: ThirdPartyConsultation | None = None,
+    issued_on: dt.date | None = None,
+) -> Letter:
+    """Issue a letter: render it, keep the PDF and its sha256, and audit "letter.issue".
+
+    Only kinds that fit the request's state (``letter_unavailable_reason``). The issue date is not in the
+    future nor before the request was received.
+    """
+    today = timezone.localdate()
+    issued_on = issued_on or today
+    if issued_on > today:
+        raise LetterNotAvailable("発行日に未来の日付は指定できません。")
+    if issued_on < request.received_on:
+        raise LetterNotAvailable("発行日が請求の受付日より前です。")
+    if kind not in THIRD_PARTY_KINDS:
+        consultation = None
+    reason = letter_unavailable_reason(request, kind, consultation)
+    if reason:
+        raise LetterNotAvailable(reason)
+    pdf = render_letter_pdf(request=request, kind=kind, consultation=consultation, issued_on=issued_on)
+    with transaction.atomic():
+        letter = Letter.objects.create(
+            request=request,
+            kind=kind,
+            issued_on=issued_on,
+            issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+            consultation=consultation,
+            pdf=pdf,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+        )
+        audit_record(
+            actor=actor,
+            action="letter.issue",
+            target_type="privacy_request",
+            target_id=request.pk,
+            patron_id=request.patron_id,
+            detail={"kind": kind, "letter_id": letter.pk},
+        )
+    return letter
+
+
+def letter_preview(
+    *,
+    actor: Any,
+    request: PrivacyRequest,
+    kind: str,
+    consultation: ThirdPartyConsultation | None = None,
+) -> bytes:
+    """The PDF as it would be issued today, not stored (to check the wording). Audited "letter.preview"."""
+    if kind not in THIRD_PARTY_KINDS:
+        consultation = None
+    reason = letter_unavailable_reason(request, kind, consultation)
+    if reason:
+        raise LetterNotAvailable(reason)
+    pdf = render_letter_pdf(
+        request=request, kind=kind, consultation=consultation, issued_on=timezone.localdate()
+    )
+    audit_record(
+        actor=actor,
+        action="letter.preview",
+        target_type="privacy_request",
+        target_id=request.pk,
+        patron_id=request.patron_id,
+        detail={"kind": kind},
+    )
+    return pdf
+
+
+def letter_record_download(*, actor: Any, letter: Letter) -> None:
+    """Every download of an issued letter is audited ("letter.download")."""
+    audit_record(
+        actor=actor,
+        action="letter.download",
+        target_type="privacy_request",
+        target_id=letter.request_id,
+        patron_id=letter.request.patron_id,
+        detail={"kind": letter.kind, "letter_id": letter.pk},
+    )
+
+
+def letter_filename(letter: Letter | None = None) -> str:
+    """An ASCII filename with no name or number of a person in it."""
+    return f"letter-{letter.pk}.pdf" if letter is not None else "letter-preview.pdf"

@@ -1,0 +1,44 @@
+"""PDF rendering (architecture rule 7): ``render_pdf(template, context) -> bytes`` with WeasyPrint.
+
+Every PDF extends ``templates/pdf/base.html``: A4, IPAex Mincho (Debian ``fonts-ipaexfont``; the
+system check privacy_admin.W001 warns when no Japanese font is installed), page numbers in the footer.
+Templates are rendered with Django's engine, so the ``wareki`` filters work in them. Nothing is fetched
+over the network: the base URL is the static directory, and any other URL is refused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+_STATIC_ROOT = Path(settings.BASE_DIR) / "static"
+
+
+def _static_only_fetcher() -> Any:
+    # Only files under static/ (e.g. a logo) may be embedded; a template must never reach the network.
+    from weasyprint.urls import URLFetcher
+
+    prefix = _STATIC_ROOT.as_uri() + "/"
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not url.startswith(prefix):
+                raise ValueError("PDF resources are limited to static files")
+            return super().fetch(url, headers)
+
+    return StaticOnlyFetcher(allowed_protocols={"file"})
+
+
+def render_html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML  # imported late: loading Pango takes a moment
+
+    document = HTML(string=html, base_url=_STATIC_ROOT.as_uri() + "/", url_fetcher=_static_only_fetcher())
+    return bytes(document.write_pdf())
+
+
+def render_pdf(template_name: str, context: dict[str, Any] | None = None) -> bytes:
+    """Render ``template_name`` (which extends pdf/base.html) to PDF bytes."""
+    return render_html_to_pdf(render_to_string(template_name, context or {}))
