@@ -1,0 +1,175 @@
+"""Reads of circulation data that depend on who asks. Views and the API never query Loan,
+Reservation or DamageCase directly.
+
+Scope follows the patron, as in ``patrons.selectors``: an actor reaches a loan, reservation or
+damage case only if it may reach its patron. Out of scope looks like absent (404), and the attempt
+is logged naming the patron only — never the item, so the log cannot tie the two together.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from outsourcing.scope import scope_for
+from patrons.models import Branch, Patron
+from patrons.selectors import patrons_visible_to
+from privacy_admin.audit.models import Outcome
+from privacy_admin.audit.services import audit_record
+
+from .models import DamageCase, Item, Loan, Reservation
+
+
+def _scoped(qs: QuerySet[Any], actor: Any) -> QuerySet[Any]:
+    scope = scope_for(actor)
+    if scope.branch_ids is None:
+        return qs
+    if not scope.branch_ids:
+        return qs.none()
+    return qs.filter(patron__registered_branch_id__in=scope.branch_ids)
+
+
+def loans_visible_to(actor: Any) -> QuerySet[Loan]:
+    return _scoped(Loan.objects.all(), actor)
+
+
+def reservations_visible_to(actor: Any) -> QuerySet[Reservation]:
+    return _scoped(Reservation.objects.all(), actor)
+
+
+def damage_cases_visible_to(actor: Any) -> QuerySet[DamageCase]:
+    return _scoped(DamageCase.objects.all(), actor)
+
+
+def _out_of_scope(actor: Any, *, patron_id: int, lookup: str) -> Http404:
+    audit_record(
+        actor=actor,
+        action="circulation.out_of_scope",
+        target_type="patron",
+        target_id=patron_id,
+        patron_id=patron_id,
+        outcome=Outcome.DENIED,
+        detail={"lookup": lookup},
+    )
+    return Http404("見つかりません。")
+
+
+def get_reservation_for(actor: Any, pk: int) -> Reservation:
+    """The reservation, if ``actor`` may reach its patron; Http404 otherwise (the attempt is logged)."""
+    reservation = (
+        reservations_visible_to(actor).select_related("item", "patron", "pickup_branch").filter(pk=pk).first()
+    )
+    if reservation is None:
+        patron_id = Reservation.objects.filter(pk=pk).values_list("patron_id", flat=True).first()
+        if patron_id is not None:
+            raise _out_of_scope(actor, patron_id=patron_id, lookup="reservation")
+        raise Http404("見つかりません。")
+    return reservation
+
+
+def get_damage_case_for(actor: Any, pk: int) -> DamageCase:
+    case = damage_cases_visible_to(actor).select_related("item").filter(pk=pk).first()
+    if case is None:
+        patron_id = DamageCase.objects.filter(pk=pk).values_list("patron_id", flat=True).first()
+        if patron_id is not None:
+            raise _out_of_scope(actor, patron_id=patron_id, lookup="damage_case")
+        raise Http404("見つかりません。")
+    return case
+
+
+def get_counter_patron(actor: Any, pk: int) -> Patron | None:
+    """The patron a counter page is serving (from its signed token), if still reachable."""
+    return patrons_visible_to(actor).filter(pk=pk).first()
+
+
+def loans_of_patron(actor: Any, patron: Patron) -> list[Loan]:
+    """A patron's current loans for the counter screen: the items and due dates (there is no history)."""
+    return list(
+        loans_visible_to(actor)
+        .filter(patron_id=patron.pk)
+        .select_related("item")
+        .order_by("due_on", "lent_at", "pk")
+    )
+
+
+def reservations_of_patron(actor: Any, patron: Patron) -> list[Reservation]:
+    return list(
+        reservations_visible_to(actor)
+        .filter(patron_id=patron.pk)
+        .select_related("item", "pickup_branch")
+        .order_by("reserved_at", "pk")
+    )
+
+
+def ready_reservations_of_patron_at(actor: Any, patron: Patron, branch: Branch) -> list[Reservation]:
+    """What the patron can take home from this counter now (受渡し)."""
+    return list(
+        reservations_visible_to(actor)
+        .filter(patron_id=patron.pk, pickup_branch_id=branch.pk, status=Reservation.Status.READY)
+        .select_related("item")
+        .order_by("hold_until", "pk")
+    )
+
+
+def reservations_for_pickup_counter(actor: Any, branch: Branch) -> QuerySet[Reservation]:
+    """The hold shelf of a pickup place: ready reservations, oldest hold first.
+
+    Read the card number only to show it masked; the patron's name is never needed here (方針 第3(5)).
+    """
+    return (
+        reservations_visible_to(actor)
+        .filter(pickup_branch_id=branch.pk, status=Reservation.Status.READY)
+        .select_related("item", "patron")
+        .only(
+            "pk",
+            "status",
+            "ready_on",
+            "hold_until",
+            "item__barcode",
+            "item__title",
+            "patron__card_number",
+        )
+        .order_by("hold_until", "pk")
+    )
+
+
+def damage_cases_open(actor: Any, *, branch: Branch | None = None) -> QuerySet[DamageCase]:
+    qs = (
+        damage_cases_visible_to(actor)
+        .filter(status=DamageCase.Status.OPEN)
+        .select_related("item", "branch", "patron")
+        .only(
+            "pk",
+            "reported_on",
+            "description",
+            "status",
+            "branch__name",
+            "branch__code",
+            "item__barcode",
+            "item__title",
+            "patron__card_number",
+            "patron__public_id",
+        )
+        .order_by("reported_on", "pk")
+    )
+    if branch is not None:
+        qs = qs.filter(branch_id=branch.pk)
+    return qs
+
+
+def holds_to_clear(branch: Branch) -> list[Item]:
+    """Copies on this hold shelf whose reservation was cancelled: to be scanned at
+    「予約資料の確保・到着」 so they go to the next reservation or back. Items only, no patron."""
+    ready = Reservation.objects.filter(status=Reservation.Status.READY).values("item_id")
+    return list(
+        Item.objects.filter(status=Item.Status.ON_HOLD, current_branch_id=branch.pk)
+        .exclude(pk__in=ready)
+        .order_by("barcode")[:200]
+    )
+
+
+def recent_items(*, limit: int = 20) -> list[Item]:
+    """Items are not personal data: the latest registrations, for the registration page."""
+    return list(Item.objects.select_related("home_branch").order_by("-created_at", "-pk")[:limit])

@@ -1,0 +1,1080 @@
+"""Circulation services: lending, returns, reservations, damage cases, items, anonymous statistics.
+
+Each refusal is checked to change nothing; each operation to leave one access-log event that names
+the patron or the item, never both (方針 第3(2)(3); architecture "the privacy invariant").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from loans import services
+from loans.models import (
+    CirculationDailyStat,
+    DamageCase,
+    Item,
+    ItemCirculationStat,
+    Loan,
+    Notice,
+    Reservation,
+)
+from patrons import services as patron_services
+from patrons.models import Branch, Patron, PatronStatus
+from privacy_admin.audit.models import AuditEvent
+from tests.factories import BranchFactory, make_branch, make_patron
+
+from .factories import make_item
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 11, 21)
+
+
+@pytest.fixture
+def kita(db) -> Branch:
+    return make_branch(code="kita", name="北分館", kind=Branch.Kind.BRANCH)
+
+
+@pytest.fixture
+def patron(central, general_category) -> Patron:
+    return make_patron(registered_branch=central, category=general_category, expires_on=dt.date(2029, 4, 1))
+
+
+@pytest.fixture
+def other(central, general_category) -> Patron:
+    return make_patron(registered_branch=central, category=general_category, expires_on=dt.date(2029, 4, 1))
+
+
+@pytest.fixture
+def third(central, general_category) -> Patron:
+    return make_patron(registered_branch=central, category=general_category, expires_on=dt.date(2029, 4, 1))
+
+
+@pytest.fixture
+def item(central) -> Item:
+    return make_item(home_branch=central)
+
+
+@pytest.fixture
+def staff(counter_staff) -> Any:
+    return counter_staff
+
+
+def lend(staff: Any, patron: Patron, item: Item, branch: str = "central", on: dt.date = TODAY) -> Loan:
+    return services.loan_lend(
+        actor=staff, card_number=patron.card_number, barcode=item.barcode, branch_code=branch, on=on
+    )
+
+
+def reserve(
+    staff: Any, patron: Patron, item: Item, pickup: str = "central", on: dt.date = TODAY
+) -> Reservation:
+    return services.reservation_create(
+        actor=staff, card_number=patron.card_number, barcode=item.barcode, pickup_branch_code=pickup, on=on
+    )
+
+
+def give_back(staff: Any, item: Item, branch: str = "central", on: dt.date = TODAY, **kwargs: Any) -> Any:
+    return services.loan_return(actor=staff, barcode=item.barcode, branch_code=branch, on=on, **kwargs)
+
+
+def refused(call: Any) -> dict[str, list[str]]:
+    """Run a call that must be refused; answer its messages by field."""
+    with pytest.raises(ValidationError) as info:
+        call()
+    return info.value.message_dict
+
+
+def snapshot() -> tuple[Any, ...]:
+    """Everything a circulation service may write."""
+    return (
+        list(Loan.objects.order_by("pk").values()),
+        list(Reservation.objects.order_by("pk").values()),
+        list(Item.objects.order_by("pk").values()),
+        list(DamageCase.objects.order_by("pk").values()),
+        list(Notice.objects.order_by("pk").values()),
+        list(CirculationDailyStat.objects.order_by("pk").values()),
+        list(ItemCirculationStat.objects.order_by("pk").values()),
+        AuditEvent.objects.count(),
+    )
+
+
+def unchanged_by(call: Any) -> dict[str, list[str]]:
+    before = snapshot()
+    messages = refused(call)
+    assert snapshot() == before
+    return messages
+
+
+def circulation_events() -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action__startswith="circulation.").order_by("seq"))
+
+
+def assert_never_both() -> None:
+    """The invariant: no circulation event names a patron and an item together."""
+    for event in circulation_events():
+        if event.target_type == "item":
+            assert event.patron_id is None, event.action
+        else:
+            assert event.target_type in ("patron", ""), event.action
+            assert "item" not in event.detail and "barcode" not in event.detail
+        for key in ("loan", "reservation", "loan_id", "reservation_id"):
+            assert key not in event.detail
+
+
+# --- lending --------------------------------------------------------------------------------------
+
+
+def test_lend_creates_loan_due_after_loan_period(staff, patron, item, settings) -> None:
+    settings.LOANS_PERIOD_DAYS = 14
+    loan = lend(staff, patron, item)
+    assert (loan.patron, loan.item, loan.branch.code) == (patron, item, "central")
+    assert loan.due_on == dt.date(2026, 12, 5)
+    assert loan.lent_at.date() == TODAY
+    item.refresh_from_db()
+    assert item.status == Item.Status.ON_LOAN
+
+
+def test_lend_event_names_patron_and_not_item(staff, patron, item) -> None:
+    lend(staff, patron, item)
+    (event,) = circulation_events()
+    assert event.action == "circulation.lend"
+    assert (event.target_type, event.target_id, event.patron_id) == ("patron", str(patron.pk), patron.pk)
+    assert event.branch_code == "central"
+    assert event.detail == {}
+    assert_never_both()
+
+
+def test_lend_counts_anonymous_statistics(staff, patron, item) -> None:
+    lend(staff, patron, item)
+    stat = CirculationDailyStat.objects.get()
+    assert (stat.day, stat.branch.code, stat.category_id, stat.action, stat.count) == (
+        TODAY,
+        "central",
+        patron.category_id,
+        "lend",
+        1,
+    )
+    # 貸出回数 is added when the loan ends (an item transaction), not beside the patron's event.
+    assert not ItemCirculationStat.objects.filter(item=item).exists()
+    give_back(staff, item)
+    assert ItemCirculationStat.objects.get(item=item).loans == 1
+    assert not any(f.name == "patron" for f in CirculationDailyStat._meta.get_fields())
+
+
+def test_lend_accepts_full_width_card_and_barcode(staff, patron, item) -> None:
+    width = str.maketrans("0123456789", "０１２３４５６７８９")
+    services.loan_lend(
+        actor=staff,
+        card_number=patron.card_number.translate(width),
+        barcode=f" {item.barcode.translate(width)} ",
+        branch_code="central",
+        on=TODAY,
+    )
+    assert Loan.objects.filter(patron=patron, item=item).exists()
+
+
+def test_lend_refuses_unknown_card_and_changes_nothing(staff, item) -> None:
+    messages = unchanged_by(
+        lambda: services.loan_lend(
+            actor=staff, card_number="2199999999", barcode=item.barcode, branch_code="central"
+        )
+    )
+    assert messages == {"card_number": ["利用者番号が見つかりません。番号を確かめてください。"]}
+
+
+def test_lend_reports_unknown_card_and_unknown_item_at_once(staff, central) -> None:
+    messages = unchanged_by(
+        lambda: services.loan_lend(
+            actor=staff, card_number="2199999999", barcode="NOPE-1", branch_code="central"
+        )
+    )
+    assert set(messages) == {"card_number", "barcode"}
+
+
+def test_lend_refuses_expired_card(staff, patron, item) -> None:
+    patron.expires_on = TODAY - dt.timedelta(days=1)
+    patron.save()
+    messages = unchanged_by(lambda: lend(staff, patron, item))
+    assert "有効期限が切れています" in messages["card_number"][0]
+
+
+def test_lend_on_the_expiry_day_is_allowed(staff, patron, item) -> None:
+    patron.expires_on = TODAY
+    patron.save()
+    assert lend(staff, patron, item).due_on > TODAY
+
+
+def test_lend_refuses_cancelled_card(staff, patron, item) -> None:
+    patron_services.patron_cancel(actor=staff, patron=patron, reason="moved", on=TODAY)
+    messages = unchanged_by(lambda: lend(staff, patron, item))
+    assert "取り消されています" in messages["card_number"][0]
+
+
+def test_lend_refuses_unknown_barcode(staff, patron, central) -> None:
+    messages = unchanged_by(
+        lambda: services.loan_lend(
+            actor=staff, card_number=patron.card_number, barcode="9999999999", branch_code="central"
+        )
+    )
+    assert messages == {"barcode": ["資料番号が見つかりません。番号を確かめてください。"]}
+
+
+def test_lend_refuses_withdrawn_item(staff, patron, central) -> None:
+    withdrawn = make_item(home_branch=central, status=Item.Status.WITHDRAWN)
+    messages = unchanged_by(lambda: lend(staff, patron, withdrawn))
+    assert messages == {"barcode": ["除籍済みの資料です。"]}
+
+
+def test_lend_refuses_unknown_branch(staff, patron, item) -> None:
+    messages = unchanged_by(lambda: lend(staff, patron, item, branch="nowhere"))
+    assert messages == {"branch": ["貸出館を一覧から選んでください。"]}
+
+
+def test_lend_refuses_item_already_on_loan_as_conflict(staff, patron, other, item) -> None:
+    lend(staff, patron, item)
+    before = snapshot()
+    with pytest.raises(ValidationError) as info:
+        lend(staff, other, item)
+    assert services.is_conflict(info.value)
+    assert info.value.message_dict == {"barcode": ["この資料は貸出中です。先に返却処理をしてください。"]}
+    assert snapshot() == before
+
+
+def test_lend_refuses_copy_held_for_another_patron(staff, patron, other, central) -> None:
+    item = make_item(home_branch=central)
+    reserve(staff, other, item)
+    services.reservation_capture(actor=staff, barcode=item.barcode, branch_code="central", on=TODAY)
+    messages = unchanged_by(lambda: lend(staff, patron, item))
+    assert "ほかの利用者の予約のために取り置かれています" in messages["barcode"][0]
+
+
+def test_lend_refuses_item_others_are_waiting_for(staff, patron, other, item) -> None:
+    reserve(staff, other, item)
+    messages = unchanged_by(lambda: lend(staff, patron, item))
+    assert "予約待ちの利用者がいます" in messages["barcode"][0]
+
+
+def test_lend_to_the_first_in_line_erases_their_reservation(staff, patron, other, item) -> None:
+    reserve(staff, patron, item, on=TODAY - dt.timedelta(days=3))
+    reserve(staff, other, item)
+    lend(staff, patron, item)
+    assert list(Reservation.objects.values_list("patron_id", flat=True)) == [other.pk]
+
+
+def test_lend_refuses_a_patron_behind_someone_else_in_line(staff, patron, other, item) -> None:
+    reserve(staff, other, item, on=TODAY - dt.timedelta(days=3))
+    reserve(staff, patron, item)
+    messages = unchanged_by(lambda: lend(staff, patron, item))
+    assert "予約待ち" in messages["barcode"][0]
+
+
+def test_lend_of_own_ready_reservation_hands_it_over_and_erases_it(staff, patron, item) -> None:
+    reserve(staff, patron, item)
+    services.reservation_capture(actor=staff, barcode=item.barcode, branch_code="central", on=TODAY)
+    lend(staff, patron, item)
+    assert not Reservation.objects.exists()
+    actions = dict(CirculationDailyStat.objects.values_list("action", "count"))
+    assert actions["lend"] == 1 and actions["reservation_lent"] == 1
+
+
+def test_lend_refuses_beyond_the_loan_limit(staff, patron, central, settings) -> None:
+    settings.LOANS_MAX_PER_PATRON = 2
+    for _n in range(2):
+        lend(staff, patron, make_item(home_branch=central))
+    third_item = make_item(home_branch=central)
+    messages = unchanged_by(lambda: lend(staff, patron, third_item))
+    assert messages == {"card_number": ["貸出できる点数（2点）に達しています。返却後に貸し出してください。"]}
+
+
+def test_refusal_messages_never_repeat_card_number_or_barcode(staff, patron, other, item) -> None:
+    lend(staff, patron, item)
+    with pytest.raises(ValidationError) as info:
+        lend(staff, other, item)
+    text = str(info.value)
+    assert patron.card_number not in text and other.card_number not in text
+    assert item.barcode not in text and item.title not in text
+
+
+# --- returns --------------------------------------------------------------------------------------
+
+
+def test_return_erases_patron_link(staff, patron, item) -> None:
+    lend(staff, patron, item)
+    result = give_back(staff, item)
+    assert not Loan.objects.exists()
+    assert not Reservation.objects.exists()
+    assert not DamageCase.objects.exists()
+    assert result.route == services.Route.SHELF
+    # Nothing left that names this patron together with this item.
+    for event in AuditEvent.objects.all():
+        assert not (
+            event.patron_id == patron.pk
+            and str(item.pk) in (event.target_id if event.target_type == "item" else "")
+        )
+    assert_never_both()
+
+
+def test_return_stamps_item_and_puts_it_back_on_the_shelf(staff, patron, item) -> None:
+    lend(staff, patron, item)
+    result = give_back(staff, item)
+    item.refresh_from_db()
+    assert item.status == Item.Status.AVAILABLE
+    assert item.current_branch.code == "central"
+    assert item.last_returned_at is not None
+    assert result.instruction == "棚へ"
+    assert (result.overdue_days, result.damage_case) == (0, False)
+
+
+def test_return_event_names_item_only(staff, patron, item) -> None:
+    lend(staff, patron, item)
+    give_back(staff, item)
+    event = AuditEvent.objects.get(action="circulation.return")
+    assert (event.target_type, event.target_id, event.patron_id) == ("item", str(item.pk), None)
+    assert event.detail == {"route": "shelf"}
+    assert_never_both()
+
+
+def test_return_at_another_branch_sends_the_item_home(staff, patron, item, kita) -> None:
+    lend(staff, patron, item)
+    result = give_back(staff, item, branch="kita")
+    item.refresh_from_db()
+    assert (item.status, item.current_branch) == (Item.Status.IN_TRANSIT, kita)
+    assert result.route == services.Route.TRANSIT
+    assert result.instruction == "中央図書館へ回送"
+
+
+def test_return_makes_waiting_reservation_ready_here_and_queues_notice(
+    staff, patron, other, item, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.LOANS_HOLD_DAYS = 7
+    lend(staff, patron, item)
+    reserve(staff, other, item)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = give_back(staff, item)
+    reservation = Reservation.objects.get()
+    assert reservation.status == Reservation.Status.READY
+    assert (reservation.ready_on, reservation.hold_until) == (TODAY, dt.date(2026, 11, 28))
+    item.refresh_from_db()
+    assert item.status == Item.Status.ON_HOLD
+    assert (result.route, result.instruction) == (services.Route.HOLD_SHELF, "取置棚へ")
+    notice = Notice.objects.get()
+    assert (notice.patron, notice.kind, notice.item_count, getattr(notice.branch, "code", None)) == (
+        other,
+        Notice.Kind.RESERVATION_READY,
+        1,
+        "central",
+    )
+
+
+def test_ready_notice_is_written_after_the_item_transaction_commits(
+    staff, patron, other, item, django_capture_on_commit_callbacks
+) -> None:
+    """A Notice row written inside the return would carry the return's transaction id next to the
+    item's rows (and lock the patron row with it): it is written in a transaction of its own."""
+    lend(staff, patron, item)
+    reserve(staff, other, item)
+    with django_capture_on_commit_callbacks() as callbacks:
+        give_back(staff, item)
+    assert not Notice.objects.exists()
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert Notice.objects.get().patron == other
+
+
+def test_ready_notice_counts_the_patrons_ready_items_at_that_place(
+    staff, patron, other, central, django_capture_on_commit_callbacks
+) -> None:
+    first, second = make_item(home_branch=central), make_item(home_branch=central)
+    for item in (first, second):
+        reserve(staff, other, item)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.reservation_capture(actor=staff, barcode=item.barcode, branch_code="central", on=TODAY)
+    assert list(Notice.objects.order_by("pk").values_list("item_count", flat=True)) == [1, 2]
+
+
+def test_return_sends_item_to_the_pickup_place_of_a_reservation_elsewhere(
+    staff, patron, other, item, pickup_counter
+) -> None:
+    lend(staff, patron, item)
+    reserve(staff, other, item, pickup="pickup-east")
+    result = give_back(staff, item)
+    reservation = Reservation.objects.get()
+    assert reservation.status == Reservation.Status.IN_TRANSIT
+    assert reservation.hold_until is None
+    item.refresh_from_db()
+    assert item.status == Item.Status.IN_TRANSIT
+    assert result.instruction == "東口受取窓口へ回送"
+    assert not Notice.objects.exists()
+
+
+def test_return_serves_the_oldest_reservation_first(staff, patron, other, third, item) -> None:
+    lend(staff, patron, item)
+    reserve(staff, third, item, on=TODAY - dt.timedelta(days=1))
+    reserve(staff, other, item, on=TODAY - dt.timedelta(days=5))
+    give_back(staff, item)
+    assert Reservation.objects.get(status=Reservation.Status.READY).patron == other
+    assert Reservation.objects.get(status=Reservation.Status.WAITING).patron == third
+
+
+def test_return_of_item_not_on_loan_is_refused_and_changes_nothing(staff, item) -> None:
+    before = snapshot()
+    with pytest.raises(ValidationError) as info:
+        give_back(staff, item)
+    assert services.is_conflict(info.value)
+    assert "貸出中ではありません" in info.value.message_dict["barcode"][0]
+    assert snapshot() == before
+
+
+def test_return_reports_days_overdue(staff, patron, item, settings) -> None:
+    settings.LOANS_PERIOD_DAYS = 14
+    lend(staff, patron, item, on=TODAY - dt.timedelta(days=20))
+    assert give_back(staff, item).overdue_days == 6
+
+
+def test_damaged_return_opens_a_damage_case_and_erases_the_loan(staff, patron, item) -> None:
+    lend(staff, patron, item)
+    result = give_back(staff, item, damaged=True, damage_description="水濡れ（表紙）")
+    assert result.damage_case is True
+    assert not Loan.objects.exists()
+    case = DamageCase.objects.get()
+    assert (case.patron, case.item, case.branch.code, case.reported_on) == (patron, item, "central", TODAY)
+    assert case.description == "水濡れ（表紙）"
+    report = AuditEvent.objects.get(action="circulation.damage_report")
+    assert (report.target_type, report.patron_id) == ("item", None)
+    assert_never_both()
+
+
+def test_damaged_return_needs_a_description(staff, patron, item) -> None:
+    lend(staff, patron, item)
+    messages = unchanged_by(lambda: give_back(staff, item, damaged=True, damage_description="  "))
+    assert messages == {"damage_description": ["汚破損の状況を入力してください。"]}
+
+
+def test_returns_add_to_one_daily_row(staff, patron, other, central) -> None:
+    items = [make_item(home_branch=central) for _n in range(3)]
+    for borrower, item in zip([patron, other, patron], items, strict=True):
+        lend(staff, borrower, item)
+    for item in items:
+        give_back(staff, item)
+    assert CirculationDailyStat.objects.get(action="return").count == 3
+    assert CirculationDailyStat.objects.get(action="lend").count == 3
+
+
+def test_statistics_are_one_upsert_statement(staff, patron, item) -> None:
+    lend(staff, patron, item)
+    with CaptureQueriesContext(connection) as queries:
+        give_back(staff, item)
+    upserts = [q["sql"] for q in queries.captured_queries if "loans_circulationdailystat" in q["sql"]]
+    assert len(upserts) == 1
+    assert upserts[0].startswith("INSERT") and "ON CONFLICT" in upserts[0]
+
+
+def test_return_runs_in_few_queries(staff, patron, item, django_assert_max_num_queries) -> None:
+    lend(staff, patron, item)
+    # Lock-and-read, delete the loan, update the item, two counts, the access-log event (5 with its
+    # savepoint), and the savepoint that stands for the transaction inside a test.
+    with django_assert_max_num_queries(12):
+        give_back(staff, item)
+
+
+def test_return_result_item_is_the_whole_saved_item(staff, patron, item) -> None:
+    lend(staff, patron, item)
+    returned = give_back(staff, item).item
+    fresh = Item.objects.get(pk=item.pk)
+    for field in Item._meta.concrete_fields:
+        assert getattr(returned, field.attname) == getattr(fresh, field.attname), field.name
+    assert returned.created_at.tzinfo is not None and returned.last_returned_at.tzinfo is not None
+
+
+def test_return_result_says_where_but_never_who(staff, patron, other, item) -> None:
+    lend(staff, patron, item)
+    reserve(staff, other, item)
+    result = give_back(staff, item)
+    assert set(vars(result)) == {"item", "route", "destination", "overdue_days", "damage_case"}
+
+
+# --- reservations ---------------------------------------------------------------------------------
+
+
+def test_reserve_creates_a_waiting_reservation(staff, patron, item, pickup_counter) -> None:
+    reservation = reserve(staff, patron, item, pickup="pickup-east")
+    assert (reservation.status, reservation.pickup_branch, reservation.hold_until) == (
+        Reservation.Status.WAITING,
+        pickup_counter,
+        None,
+    )
+    # 予約回数 is counted when a copy is set aside, in an item transaction (see loans.services).
+    assert not ItemCirculationStat.objects.filter(item=item).exists()
+    event = AuditEvent.objects.get(action="circulation.reserve")
+    assert (event.target_type, event.patron_id) == ("patron", patron.pk)
+    assert_never_both()
+
+
+def test_reserve_refuses_a_second_reservation_of_the_same_item(staff, patron, item) -> None:
+    reserve(staff, patron, item)
+    messages = unchanged_by(lambda: reserve(staff, patron, item))
+    assert messages == {"barcode": ["この資料は既に予約されています。"]}
+
+
+def test_reserve_refuses_an_item_the_patron_has_on_loan(staff, patron, item) -> None:
+    lend(staff, patron, item)
+    messages = unchanged_by(lambda: reserve(staff, patron, item))
+    assert "貸出中です。予約できません" in messages["barcode"][0]
+
+
+def test_reserve_refuses_expired_card(staff, patron, item) -> None:
+    patron.expires_on = TODAY - dt.timedelta(days=30)
+    patron.save()
+    messages = unchanged_by(lambda: reserve(staff, patron, item))
+    assert "有効期限が切れています" in messages["card_number"][0]
+
+
+def test_reserve_refuses_cancelled_card(staff, patron, item) -> None:
+    patron.status = PatronStatus.CANCELLED
+    patron.save()
+    messages = unchanged_by(lambda: reserve(staff, patron, item))
+    assert "取り消されています" in messages["card_number"][0]
+
+
+def test_reserve_refuses_beyond_the_reservation_limit(staff, patron, central, settings) -> None:
+    settings.LOANS_MAX_RESERVATIONS = 1
+    reserve(staff, patron, make_item(home_branch=central))
+    second = make_item(home_branch=central)
+    messages = unchanged_by(lambda: reserve(staff, patron, second))
+    assert messages == {"card_number": ["予約できる点数（1点）に達しています。"]}
+
+
+def test_reserve_refuses_an_inactive_pickup_place(staff, patron, item) -> None:
+    BranchFactory(code="closed", name="閉館中の分館", is_active=False)
+    messages = unchanged_by(lambda: reserve(staff, patron, item, pickup="closed"))
+    assert messages == {"pickup_branch": ["受取館を一覧から選んでください。"]}
+
+
+def test_capture_of_item_on_shelf_for_a_reservation_here_makes_it_ready(
+    staff, patron, item, django_capture_on_commit_callbacks
+) -> None:
+    reserve(staff, patron, item)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.reservation_capture(
+            actor=staff, barcode=item.barcode, branch_code="central", on=TODAY
+        )
+    assert (result.route, result.changed) == (services.Route.HOLD_SHELF, True)
+    assert Reservation.objects.get().status == Reservation.Status.READY
+    assert Notice.objects.filter(patron=patron).count() == 1
+    event = AuditEvent.objects.get(action="circulation.capture")
+    assert (event.target_type, event.target_id, event.patron_id) == ("item", str(item.pk), None)
+    assert_never_both()
+
+
+def test_capture_of_item_for_a_reservation_elsewhere_sends_it(staff, patron, item, kita) -> None:
+    reserve(staff, patron, item, pickup="kita")
+    result = services.reservation_capture(actor=staff, barcode=item.barcode, branch_code="central", on=TODAY)
+    assert result.instruction == "北分館へ回送"
+    assert Reservation.objects.get().status == Reservation.Status.IN_TRANSIT
+    item.refresh_from_db()
+    assert item.status == Item.Status.IN_TRANSIT
+
+
+def test_capture_on_arrival_at_the_pickup_place_makes_it_ready(staff, patron, item, kita) -> None:
+    reserve(staff, patron, item, pickup="kita")
+    services.reservation_capture(actor=staff, barcode=item.barcode, branch_code="central", on=TODAY)
+    result = services.reservation_capture(actor=staff, barcode=item.barcode, branch_code="kita", on=TODAY)
+    assert result.route == services.Route.HOLD_SHELF
+    reservation = Reservation.objects.get()
+    assert (reservation.status, reservation.ready_on) == (Reservation.Status.READY, TODAY)
+    item.refresh_from_db()
+    assert (item.status, item.current_branch) == (Item.Status.ON_HOLD, kita)
+
+
+def test_capture_of_item_in_transit_elsewhere_changes_nothing(
+    staff, patron, item, kita, pickup_counter
+) -> None:
+    reserve(staff, patron, item, pickup="kita")
+    services.reservation_capture(actor=staff, barcode=item.barcode, branch_code="central", on=TODAY)
+    events = AuditEvent.objects.count()
+    result = services.reservation_capture(
+        actor=staff, barcode=item.barcode, branch_code="pickup-east", on=TODAY
+    )
+    assert (result.changed, result.instruction) == (False, "北分館へ回送")
+    assert Reservation.objects.get().status == Reservation.Status.IN_TRANSIT
+    assert AuditEvent.objects.count() == events
+
+
+def test_capture_without_reservation_changes_nothing_and_logs_nothing(staff, item) -> None:
+    before = snapshot()
+    result = services.reservation_capture(actor=staff, barcode=item.barcode, branch_code="central", on=TODAY)
+    assert (result.changed, result.route, result.note) == (
+        False,
+        services.Route.SHELF,
+        "この資料に予約はありません。",
+    )
+    assert snapshot() == before
+
+
+def test_capture_of_item_in_transit_home_puts_it_back_on_the_shelf(staff, patron, item, kita) -> None:
+    lend(staff, patron, item)
+    give_back(staff, item, branch="kita")
+    result = services.reservation_capture(actor=staff, barcode=item.barcode, branch_code="central", on=TODAY)
+    assert result.route == services.Route.SHELF and result.changed
+    item.refresh_from_db()
+    assert (item.status, item.current_branch.code) == (Item.Status.AVAILABLE, "central")
+
+
+def test_capture_of_item_on_loan_is_refused(staff, patron, item) -> None:
+    lend(staff, patron, item)
+    messages = unchanged_by(
+        lambda: services.reservation_capture(actor=staff, barcode=item.barcode, branch_code="central")
+    )
+    assert "貸出中です" in messages["barcode"][0]
+
+
+def test_mark_ready_puts_an_arrived_reservation_on_the_hold_shelf(
+    staff, patron, item, kita, django_capture_on_commit_callbacks
+) -> None:
+    reservation = reserve(staff, patron, item, pickup="kita")
+    services.reservation_capture(actor=staff, barcode=item.barcode, branch_code="central", on=TODAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reservation_mark_ready(actor=staff, reservation=reservation, branch_code="kita", on=TODAY)
+    reservation.refresh_from_db()
+    assert reservation.status == Reservation.Status.READY
+    assert Notice.objects.count() == 1
+    event = AuditEvent.objects.get(action="circulation.reservation_ready")
+    assert (event.target_type, event.patron_id) == ("item", None)
+
+
+def test_mark_ready_at_the_wrong_place_is_refused(staff, patron, item, kita) -> None:
+    reservation = reserve(staff, patron, item, pickup="kita")
+    messages = unchanged_by(
+        lambda: services.reservation_mark_ready(actor=staff, reservation=reservation, branch_code="central")
+    )
+    assert messages == {"branch": ["この予約の受取館は北分館です。北分館へ回送してください。"]}
+
+
+def test_mark_ready_twice_is_refused(staff, patron, item) -> None:
+    reservation = reserve(staff, patron, item)
+    services.reservation_mark_ready(actor=staff, reservation=reservation, on=TODAY)
+    messages = unchanged_by(lambda: services.reservation_mark_ready(actor=staff, reservation=reservation))
+    assert messages == {"__all__": ["この予約資料は既に取置中です。"]}
+
+
+def test_mark_ready_refuses_a_reservation_behind_others(staff, patron, other, item) -> None:
+    reserve(staff, other, item, on=TODAY - dt.timedelta(days=2))
+    reservation = reserve(staff, patron, item)
+    unchanged_by(lambda: services.reservation_mark_ready(actor=staff, reservation=reservation))
+
+
+def _ready(staff: Any, patron: Patron, item: Item, pickup: str = "central") -> Reservation:
+    reservation = reserve(staff, patron, item, pickup=pickup)
+    services.reservation_mark_ready(actor=staff, reservation=reservation, on=TODAY)
+    reservation.refresh_from_db()
+    return reservation
+
+
+def test_hand_over_lends_and_erases_the_reservation(staff, patron, item) -> None:
+    reservation = _ready(staff, patron, item)
+    loan = services.reservation_lend(actor=staff, reservation=reservation, branch_code="central", on=TODAY)
+    assert (loan.patron, loan.item) == (patron, item)
+    assert not Reservation.objects.exists()
+    item.refresh_from_db()
+    assert item.status == Item.Status.ON_LOAN
+    event = AuditEvent.objects.get(action="circulation.reservation_lend")
+    assert (event.target_type, event.patron_id, event.detail) == ("patron", patron.pk, {})
+    assert_never_both()
+
+
+def test_hand_over_of_a_waiting_reservation_is_refused(staff, patron, item) -> None:
+    reservation = reserve(staff, patron, item)
+    before = snapshot()
+    with pytest.raises(ValidationError) as info:
+        services.reservation_lend(actor=staff, reservation=reservation, branch_code="central")
+    assert services.is_conflict(info.value)
+    assert "まだ取置中ではありません" in info.value.messages[0]
+    assert snapshot() == before
+
+
+def test_hand_over_at_another_place_is_refused(staff, patron, item, kita) -> None:
+    reservation = _ready(staff, patron, item)
+    messages = unchanged_by(
+        lambda: services.reservation_lend(actor=staff, reservation=reservation, branch_code="kita")
+    )
+    assert messages == {"branch": ["この予約資料の受取館は中央図書館です。"]}
+
+
+def test_hand_over_to_an_expired_card_is_refused(staff, patron, item) -> None:
+    reservation = _ready(staff, patron, item)
+    Patron.objects.filter(pk=patron.pk).update(expires_on=TODAY - dt.timedelta(days=1))
+    messages = unchanged_by(
+        lambda: services.reservation_lend(
+            actor=staff, reservation=reservation, branch_code="central", on=TODAY
+        )
+    )
+    assert "有効期限が切れています" in messages["card_number"][0]
+
+
+def test_cancel_deletes_the_reservation(staff, patron, item) -> None:
+    reservation = reserve(staff, patron, item)
+    assert services.reservation_cancel(actor=staff, reservation=reservation, on=TODAY) is None
+    assert not Reservation.objects.exists()
+    assert CirculationDailyStat.objects.get(action="reservation_cancelled").count == 1
+    event = AuditEvent.objects.get(action="circulation.reservation_cancel")
+    assert (event.target_type, event.patron_id) == ("patron", patron.pk)
+
+
+def test_cancel_of_a_held_copy_leaves_it_for_the_next_scan(
+    staff, patron, other, item, django_capture_on_commit_callbacks
+) -> None:
+    reservation = _ready(staff, patron, item)
+    reserve(staff, other, item)
+    routing = services.reservation_cancel(actor=staff, reservation=reservation, on=TODAY)
+    assert routing is not None and routing.route == services.Route.RESCAN
+    assert routing.instruction == "取置棚から出して「予約資料の確保・到着」で読み取ってください"
+    item.refresh_from_db()
+    assert item.status == Item.Status.ON_HOLD
+    assert Reservation.objects.get().status == Reservation.Status.WAITING
+    assert not Notice.objects.filter(patron=other).exists()
+    # The scan hands it to the next in line.
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.reservation_capture(
+            actor=staff, barcode=item.barcode, branch_code="central", on=TODAY
+        )
+    assert result.route == services.Route.HOLD_SHELF
+    nxt = Reservation.objects.get()
+    assert (nxt.patron, nxt.status) == (other, Reservation.Status.READY)
+    assert Notice.objects.filter(patron=other).count() == 1
+
+
+def test_cancel_of_a_held_copy_writes_no_item_event(staff, patron, other, item) -> None:
+    reservation = _ready(staff, patron, item)
+    reserve(staff, other, item)
+    before = AuditEvent.objects.count()
+    services.reservation_cancel(actor=staff, reservation=reservation, on=TODAY)
+    new = list(AuditEvent.objects.filter(seq__gt=before))
+    assert [(e.action, e.target_type) for e in new] == [("circulation.reservation_cancel", "patron")]
+
+
+def test_a_cancelled_hold_with_nobody_waiting_goes_back_to_the_shelf_on_its_scan(staff, patron, item) -> None:
+    reservation = _ready(staff, patron, item)
+    services.reservation_cancel(actor=staff, reservation=reservation, on=TODAY)
+    result = services.reservation_capture(actor=staff, barcode=item.barcode, branch_code="central", on=TODAY)
+    assert (result.route, result.instruction, result.changed) == (services.Route.SHELF, "棚へ", True)
+    item.refresh_from_db()
+    assert item.status == Item.Status.AVAILABLE
+
+
+def test_cancel_of_a_copy_in_transit_says_to_scan_it_on_arrival(staff, patron, item, kita) -> None:
+    reservation = reserve(staff, patron, item, pickup="kita")
+    services.reservation_capture(actor=staff, barcode=item.barcode, branch_code="central", on=TODAY)
+    routing = services.reservation_cancel(actor=staff, reservation=reservation, on=TODAY)
+    assert routing is not None
+    assert routing.instruction == "回送中の資料です。届いたら「予約資料の確保・到着」で読み取ってください"
+    result = services.reservation_capture(actor=staff, barcode=item.barcode, branch_code="kita", on=TODAY)
+    assert result.instruction == "中央図書館へ回送"
+
+
+def test_reservations_are_counted_when_a_copy_is_set_aside(staff, patron, other, item) -> None:
+    lend(staff, patron, item)
+    reserve(staff, other, item)
+    assert not ItemCirculationStat.objects.filter(item=item).exists()
+    give_back(staff, item)
+    stat = ItemCirculationStat.objects.get(item=item)
+    assert (stat.loans, stat.reservations) == (1, 1)
+
+
+def test_cancel_twice_is_refused(staff, patron, item) -> None:
+    reservation = reserve(staff, patron, item)
+    services.reservation_cancel(actor=staff, reservation=reservation)
+    messages = unchanged_by(lambda: services.reservation_cancel(actor=staff, reservation=reservation))
+    assert "既にありません" in messages["__all__"][0]
+
+
+def test_expire_deletes_holds_past_their_date_only(staff, patron, other, central, settings) -> None:
+    settings.LOANS_HOLD_DAYS = 7
+    old, fresh = make_item(home_branch=central), make_item(home_branch=central)
+    reservation = reserve(staff, patron, old)
+    services.reservation_mark_ready(actor=staff, reservation=reservation, on=TODAY - dt.timedelta(days=8))
+    reservation = reserve(staff, other, fresh)
+    services.reservation_mark_ready(actor=staff, reservation=reservation, on=TODAY - dt.timedelta(days=7))
+    assert services.reservations_expire(on=TODAY) == 1
+    assert list(Reservation.objects.values_list("patron_id", flat=True)) == [other.pk]
+    old.refresh_from_db()
+    assert old.status == Item.Status.AVAILABLE
+    assert services.reservations_expire(on=TODAY) == 0
+    event = AuditEvent.objects.get(action="circulation.reservation_expire")
+    assert (event.target_type, event.target_id, event.patron_id, event.actor) == (
+        "item",
+        str(old.pk),
+        None,
+        None,
+    )
+    assert CirculationDailyStat.objects.get(action="reservation_expired").count == 1
+
+
+def test_expired_hold_goes_to_the_next_in_line(staff, patron, other, item) -> None:
+    reservation = reserve(staff, patron, item)
+    services.reservation_mark_ready(actor=staff, reservation=reservation, on=TODAY - dt.timedelta(days=10))
+    reserve(staff, other, item)
+    services.reservations_expire(on=TODAY)
+    nxt = Reservation.objects.get()
+    assert (nxt.patron, nxt.status, nxt.ready_on) == (other, Reservation.Status.READY, TODAY)
+
+
+# --- damage cases ---------------------------------------------------------------------------------
+
+
+def test_settling_a_damage_case_deletes_it(staff, patron, item) -> None:
+    lend(staff, patron, item)
+    give_back(staff, item, damaged=True, damage_description="ページの破れ")
+    case = DamageCase.objects.get()
+    services.damage_case_settle(actor=staff, case=case)
+    assert not DamageCase.objects.exists()
+    event = AuditEvent.objects.get(action="circulation.damage_settle")
+    assert (event.target_type, event.target_id, event.patron_id) == ("item", str(item.pk), None)
+    messages = unchanged_by(lambda: services.damage_case_settle(actor=staff, case=case))
+    assert messages == {"__all__": ["この汚破損案件は既に処理済みです。"]}
+
+
+# --- patrons with something outstanding -----------------------------------------------------------
+
+
+def test_a_patron_with_a_loan_cannot_be_erased(staff, patron, item) -> None:
+    lend(staff, patron, item)
+    patron_services.patron_cancel(actor=staff, patron=patron, reason="moved", on=TODAY)
+    assert patron_services.patron_erase(actor=None, patron=patron, reason="cancelled") is False
+    assert Patron.objects.filter(pk=patron.pk).exists()
+    assert Loan.objects.filter(patron=patron).exists()
+
+
+def test_a_cancelled_patron_is_erased_once_the_item_is_back(staff, patron, item) -> None:
+    lend(staff, patron, item)
+    patron_services.patron_cancel(actor=staff, patron=patron, reason="moved", on=TODAY)
+    assert patron_services.patrons_purge_cancelled() == 0
+    give_back(staff, item)
+    assert patron_services.patrons_purge_cancelled() == 1
+    assert not Patron.objects.filter(pk=patron.pk).exists()
+
+
+def test_an_expired_registration_with_a_loan_is_not_purged(staff, patron, item, settings) -> None:
+    lend(staff, patron, item)
+    Patron.objects.filter(pk=patron.pk).update(expires_on=dt.date(2020, 1, 1))
+    assert patron_services.patrons_purge_expired(on=TODAY) == 0
+    assert Patron.objects.filter(pk=patron.pk).exists()
+    give_back(staff, item)
+    assert patron_services.patrons_purge_expired(on=TODAY) == 1
+
+
+def test_a_patron_with_an_open_damage_case_cannot_be_erased(staff, patron, item) -> None:
+    lend(staff, patron, item)
+    give_back(staff, item, damaged=True, damage_description="落書き")
+    assert patron_services.patron_erase(actor=None, patron=patron, reason="cancelled") is False
+
+
+# --- items ----------------------------------------------------------------------------------------
+
+
+def test_item_create_registers_the_item_at_its_home_branch(staff, central) -> None:
+    item = services.item_create(
+        actor=staff,
+        barcode="１１０００１２３４５",
+        title="  日本の図書館史  ",
+        branch_code="central",
+        author="図書 館子",
+        isbn="978-4-06-123456-7",
+    )
+    assert (item.barcode, item.title, item.isbn) == ("1100012345", "日本の図書館史", "9784061234567")
+    assert (item.home_branch, item.current_branch, item.status) == (central, central, Item.Status.AVAILABLE)
+    event = AuditEvent.objects.get(action="circulation.item_create")
+    assert (event.target_type, event.target_id) == ("item", str(item.pk))
+
+
+def test_item_create_refuses_a_registered_barcode(staff, item) -> None:
+    messages = unchanged_by(
+        lambda: services.item_create(actor=staff, barcode=item.barcode, title="別の本", branch_code="central")
+    )
+    assert messages == {"barcode": ["この資料番号は既に登録されています。"]}
+
+
+@pytest.mark.parametrize("isbn", ["4-06-000000-1", "978-4-06-123456-8", "12345", "ISBN"])
+def test_item_create_refuses_a_wrong_isbn(staff, central, isbn) -> None:
+    messages = unchanged_by(
+        lambda: services.item_create(
+            actor=staff, barcode="200001", title="本", branch_code="central", isbn=isbn
+        )
+    )
+    assert list(messages) == ["isbn"]
+
+
+@pytest.mark.parametrize("isbn", ["4-06-000000-0", "4-06-000006-X", "9784000000000", "978-4-06-123456-7"])
+def test_item_create_accepts_valid_isbn(staff, central, isbn) -> None:
+    item = services.item_create(actor=staff, barcode="200002", title="本", branch_code="central", isbn=isbn)
+    assert item.isbn == isbn.replace("-", "")
+
+
+def test_item_create_reports_every_problem_at_once(staff, central, pickup_counter) -> None:
+    messages = unchanged_by(
+        lambda: services.item_create(actor=staff, barcode="バーコード", title="", branch_code="pickup-east")
+    )
+    assert set(messages) == {"barcode", "title", "branch"}
+
+
+# --- access-log labels ------------------------------------------------------------------------------
+
+
+def test_every_circulation_action_has_a_japanese_label() -> None:
+    import pathlib
+    import re
+
+    from privacy_admin.audit.labels import ACTION_GROUP_LABELS, ACTION_LABELS
+
+    root = pathlib.Path(services.__file__).parent
+    used = set()
+    for path in root.glob("*.py"):
+        used |= set(re.findall(r'"((?:circulation|notice)\.[a-z_]+)"', path.read_text(encoding="utf-8")))
+    assert {"circulation.lend", "circulation.return", "circulation.reserve"} <= used
+    assert sorted(used - set(ACTION_LABELS)) == []
+    assert "circulation." in ACTION_GROUP_LABELS and "notice." in ACTION_GROUP_LABELS
+
+
+# --- logs -----------------------------------------------------------------------------------------
+
+
+def test_log_lines_carry_no_card_number_barcode_or_title(staff, patron, item, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    reservation = reserve(staff, patron, item)
+    services.reservation_cancel(actor=staff, reservation=reservation)
+    lend(staff, patron, item)
+    give_back(staff, item)
+    services.reservations_expire(on=TODAY)
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    for secret in (patron.card_number, item.barcode, item.title):
+        assert secret not in text
+
+
+# --- transaction ids (PostgreSQL) ----------------------------------------------------------------
+
+
+def _xids(sql: str, params: list[Any]) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {x for row in cursor.fetchall() for x in row if x and x != "0"}
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_finished_pairs_share_no_transaction_id(counter_staff, central, general_category) -> None:
+    """PostgreSQL keeps the writing (xmin) and locking (xmax) transaction in every row: once a loan,
+    reservation or damage case has ended, no row naming the patron may share one with a row naming
+    the item — also when the ready notice goes by postcard and is never touched again."""
+    BranchFactory(code="kita", name="北分館", kind=Branch.Kind.BRANCH)
+    people = [make_patron(registered_branch=central, category=general_category) for _n in range(5)]
+    Patron.objects.filter(pk=people[4].pk).update(email="", phone="")  # a postcard notice
+    books = [make_item(home_branch=central) for _n in range(5)]
+    today = services.today()
+    # 0: lend and return.
+    lend(counter_staff, people[0], books[0], on=today)
+    give_back(counter_staff, books[0], on=today)
+    # 1: reserve and cancel while waiting.
+    services.reservation_cancel(actor=counter_staff, reservation=reserve(counter_staff, people[1], books[1]))
+    # 2: a hold cancelled on the shelf, then scanned back.
+    hold = reserve(counter_staff, people[2], books[2])
+    services.reservation_mark_ready(actor=counter_staff, reservation=hold)
+    services.reservation_cancel(actor=counter_staff, reservation=hold)
+    services.reservation_capture(actor=counter_staff, barcode=books[2].barcode, branch_code="central")
+    # 3: a damaged return, settled.
+    lend(counter_staff, people[3], books[3], on=today)
+    give_back(counter_staff, books[3], on=today, damaged=True, damage_description="破れ")
+    services.damage_case_settle(actor=counter_staff, case=DamageCase.objects.get())
+    # 4: ready (postcard notice), handed over, returned.
+    reserve(counter_staff, people[4], books[4])
+    services.reservation_capture(actor=counter_staff, barcode=books[4].barcode, branch_code="central")
+    services.reservation_lend(
+        actor=counter_staff, reservation=Reservation.objects.get(), branch_code="central"
+    )
+    give_back(counter_staff, books[4], on=today)
+    assert Notice.objects.filter(patron=people[4], channel=Notice.Channel.POSTCARD).exists()
+    assert not Loan.objects.exists() and not Reservation.objects.exists() and not DamageCase.objects.exists()
+    for patron, item in zip(people, books, strict=True):
+        patron_side = (
+            _xids("SELECT xmin::text, xmax::text FROM patrons_patron WHERE id = %s", [patron.pk])
+            | _xids("SELECT xmin::text, xmax::text FROM audit_auditevent WHERE patron_id = %s", [patron.pk])
+            | _xids("SELECT xmin::text, xmax::text FROM loans_notice WHERE patron_id = %s", [patron.pk])
+        )
+        item_side = (
+            _xids("SELECT xmin::text, xmax::text FROM loans_item WHERE id = %s", [item.pk])
+            | _xids(
+                "SELECT xmin::text, xmax::text FROM loans_itemcirculationstat WHERE item_id = %s", [item.pk]
+            )
+            | _xids(
+                "SELECT xmin::text, xmax::text FROM audit_auditevent WHERE target_type = 'item' AND target_id = %s",
+                [str(item.pk)],
+            )
+        )
+        assert not patron_side & item_side, (patron.pk, item.pk, patron_side & item_side)
+
+
+# --- concurrency (PostgreSQL) ---------------------------------------------------------------------
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_returns_lose_no_count(counter_staff, central, general_category) -> None:
+    n = 12
+    items = [make_item(home_branch=central) for _i in range(n)]
+    patrons = [make_patron(registered_branch=central, category=general_category) for _i in range(n)]
+    for patron, item in zip(patrons, items, strict=True):
+        lend(counter_staff, patron, item)
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(n)
+
+    def worker(item: Item) -> None:
+        try:
+            barrier.wait()
+            give_back(counter_staff, item)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(item,)) for item in items]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert CirculationDailyStat.objects.get(action="return").count == n
+    assert not Loan.objects.exists()
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_lending_of_one_item_lends_it_once(counter_staff, central, general_category) -> None:
+    item = make_item(home_branch=central)
+    patrons = [make_patron(registered_branch=central, category=general_category) for _i in range(6)]
+    outcomes: list[str] = []
+    barrier = threading.Barrier(len(patrons))
+
+    def worker(patron: Patron) -> None:
+        try:
+            barrier.wait()
+            lend(counter_staff, patron, item)
+            outcomes.append("lent")
+        except ValidationError as exc:
+            outcomes.append("conflict" if services.is_conflict(exc) else "invalid")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(p,)) for p in patrons]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["conflict"] * 5 + ["lent"]
+    assert Loan.objects.count() == 1
