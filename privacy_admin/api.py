@@ -249,3 +249,5 @@ def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpRespons
 # Last, because each app's api module imports staff_auth and the error schemas from this one: load the
 # API through this module (the URLconf does), not through an app's api module.
 api.add_router("/", "patrons.api.router")
+api.add_router("/", "loans.api.router")
+api.add_router("/", "disclosure_requests.api.router")

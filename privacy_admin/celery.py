@@ -32,6 +32,23 @@ app.conf.beat_schedule = {
         "task": "patrons.tasks.remind_paper_forms",
         "schedule": crontab(hour=8, minute=30),
     },
+    # 方針 第3(2)(3): loans and reservations are erased by the services the moment they end; this net
+    # erases anything that survived (hold-until passed, an interrupted offline-return import).
+    "loans-safety-net": {
+        "task": "loans.tasks.run_safety_net",
+        "schedule": crontab(minute="*/15"),
+    },
+    # 方針 第3(7)(8): overdue reminders — titles by e-mail only, never on postcards or by phone.
+    "loans-overdue-notices": {
+        "task": "loans.tasks.queue_overdue_notices",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    # 要綱 第24条・第34条・第41条: each working morning, privacy officers get the requests due within
+    # 3 open days or overdue (numbers, kinds and dates only).
+    "requests-remind-deadlines": {
+        "task": "disclosure_requests.tasks.remind_officers_of_deadlines",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon-fri"),
+    },
     # The access log is kept AUDIT_RETENTION_YEARS; the purge is the only way rows leave it.
     "audit-retention-purge": {
         "task": "privacy_admin.audit.tasks.purge_expired_events",

@@ -140,13 +140,15 @@ else:
 _celery_dir = VAR_DIR / "celery"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (_celery_dir / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_celery_dir / "queue"),
         "data_folder_out": str(_celery_dir / "queue"),
         "processed_folder": str(_celery_dir / "processed"),
         "store_processed": False,
+        # Fanout exchanges (worker control) would otherwise land in ./control of the working directory.
+        "control_folder": str(_celery_dir / "control"),
     }
 # Results would be a second copy of whatever a task returns: tasks return nothing and results are off.
 CELERY_TASK_IGNORE_RESULT = True
@@ -233,6 +235,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # --- Domain settings (domain.md §4; source beside each) -----------------------------------------
 LIBRARY_NAME = env.str("LIBRARY_NAME", default="あさひ市立図書館")
+# Letters (要綱 第23–42条): the office that handles requests (担当), the sender, and the 教示 of decisions
+# (行政不服審査法 第82条: 審査請求先; 行政事件訴訟法 第46条: the defendant of a 取消訴訟 and who represents it).
+LIBRARY_OFFICE = env.str("LIBRARY_OFFICE", default="あさひ市立図書館 管理係（個人情報保護担当）")
+LIBRARY_HEAD = env.str("LIBRARY_HEAD", default=f"{LIBRARY_NAME}長")
+LIBRARY_MUNICIPALITY = env.str("LIBRARY_MUNICIPALITY", default="あさひ市")
+LIBRARY_APPEAL_AUTHORITY = env.str("LIBRARY_APPEAL_AUTHORITY", default="あさひ市教育委員会")
 # 要綱 第4条1: residence in the city or a listed neighbouring municipality.
 PATRON_ELIGIBLE_MUNICIPALITIES = env.list(
     "PATRON_ELIGIBLE_MUNICIPALITIES",
@@ -260,6 +268,19 @@ PATRON_PAPER_FORM_KEEP_MONTHS = env.int("PATRON_PAPER_FORM_KEEP_MONTHS", default
 PATRON_CARD_PREFIX = env.str("PATRON_CARD_PREFIX", default="21")
 PATRON_CARD_LENGTH = env.int("PATRON_CARD_LENGTH", default=10)
 PATRON_CSV_MAX_ROWS = env.int("PATRON_CSV_MAX_ROWS", default=2000)
+# Circulation (domain.md §5). Loan and reservation records are erased when they end (方針 第3(2)(3)).
+LOANS_MAX_PER_PATRON = env.int("LOANS_MAX_PER_PATRON", default=10)
+LOANS_PERIOD_DAYS = env.int("LOANS_PERIOD_DAYS", default=14)
+LOANS_HOLD_DAYS = env.int("LOANS_HOLD_DAYS", default=7)  # a ready reservation waits this long
+LOANS_MAX_RESERVATIONS = env.int("LOANS_MAX_RESERVATIONS", default=10)
+LOANS_ITEM_CSV_MAX_ROWS = env.int("LOANS_ITEM_CSV_MAX_ROWS", default=5000)
+# 督促 (方針 第3(7)): a loan overdue this many days gets a reminder, repeated at most every N days.
+LOANS_OVERDUE_GRACE_DAYS = env.int("LOANS_OVERDUE_GRACE_DAYS", default=1)
+LOANS_OVERDUE_REPEAT_DAYS = env.int("LOANS_OVERDUE_REPEAT_DAYS", default=7)
+# Printed on postcards and in e-mails as the place to ask (e.g. "中央図書館 046-000-0000").
+LOANS_NOTICE_CONTACT = env.str("LOANS_NOTICE_CONTACT", default="")
+# The safety net runs every 15 minutes; the dashboard warns when its last run is older than this.
+LOANS_SAFETY_NET_MAX_GAP_MINUTES = env.int("LOANS_SAFETY_NET_MAX_GAP_MINUTES", default=90)
 
 AUDIT_RETENTION_YEARS = env.int("AUDIT_RETENTION_YEARS", default=5)
 # The access log is sealed with an HMAC chain; the key should live apart from the database.
@@ -293,5 +314,8 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # WeasyPrint and fontTools narrate every PDF step at INFO; the "HarfBuzz-Subset" notice too.
+        "weasyprint": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "fontTools": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

@@ -93,6 +93,11 @@ def make_staff(username: str, role: str | None, branch: Branch | None = None) ->
 ALL_ROLES = [r.value for r in Role]
 
 
+def make_branch(**kwargs: Any) -> Branch:
+    """A typed BranchFactory call (factory_boy's stubs type the call as the factory)."""
+    return cast(Branch, BranchFactory(**kwargs))
+
+
 def make_patron(**kwargs: Any) -> Patron:
     """A saved patron, typed as one (factory_boy's call is typed as the factory)."""
     return cast(Patron, PatronFactory(**kwargs))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from disclosure_requests import labels as request_labels
+from loans import labels as loans_labels
+
 ACTION_LABELS: dict[str, str] = {
     "auth.login": "ログイン",
     "auth.logout": "ログアウト",
@@ -26,6 +29,8 @@ ACTION_LABELS: dict[str, str] = {
     "audit.view": "アクセスログ閲覧",
     "audit.purge": "保存期間経過ログの削除",
 }
+# Each app keeps the labels of its own actions next to its services.
+ACTION_LABELS |= loans_labels.ACTION_LABELS | request_labels.ACTION_LABELS
 
 # Prefixes offered in the filter ("patron." = every patron.* action).
 ACTION_GROUP_LABELS: dict[str, str] = {
@@ -35,6 +40,7 @@ ACTION_GROUP_LABELS: dict[str, str] = {
     "api_token.": "APIトークン（すべて）",
     "audit.": "アクセスログ（すべて）",
 }
+ACTION_GROUP_LABELS |= loans_labels.ACTION_GROUP_LABELS | request_labels.ACTION_GROUP_LABELS
 
 ROLE_LABELS: dict[str, str] = {
     "counter_staff": "カウンター職員",

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from disclosure_requests.demo import seed_requests
+from loans.demo import seed_circulation
 from patrons import services
 from patrons.models import Branch, Patron, PatronCategory
 from privacy_admin.accounts.models import StaffProfile
@@ -68,6 +70,10 @@ class Command(BaseCommand):
                 self._categories()
                 self._accounts(branches)
             created = self._patrons(options["patrons"])
+            # Circulation and requests need the branches, accounts and patrons above.
+            out: Any = self.stdout  # an OutputWrapper writes like a TextIO
+            seed_circulation(stdout=out)
+            seed_requests(stdout=out)
         self.stdout.write(f"利用者: {Patron.objects.count()}（今回追加 {created}）")
         self.stdout.write("")
         self.stdout.write("デモ用ログイン / demo logins  (http://127.0.0.1:8000/)")
