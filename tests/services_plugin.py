@@ -31,9 +31,25 @@ def redis_available() -> bool:
         return False
 
 
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def browser_available() -> bool:
+    """Debian's Chromium (never a downloaded browser) and the Playwright driver."""
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return False
+    return os.access(CHROMIUM, os.X_OK)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     required = os.environ.get("REQUIRE_SERVICES") == "1"
-    have = {"needs_postgres": postgres_in_use(), "needs_redis": redis_available()}
+    have = {
+        "needs_postgres": postgres_in_use(),
+        "needs_redis": redis_available(),
+        "needs_browser": browser_available(),
+    }
     if required:
         missing = [name for name, ok in have.items() if not ok]
         if missing:
@@ -57,9 +73,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if _deselected:
         terminalreporter.section("NOTICE: services not available")
         for marker, count in _deselected.items():
-            what = (
-                "PostgreSQL (append-only trigger)"
-                if marker == "needs_postgres"
-                else "Redis (broker round trip)"
-            )
+            what = {
+                "needs_postgres": "PostgreSQL (append-only trigger)",
+                "needs_redis": "Redis (broker round trip)",
+                "needs_browser": f"Chromium at {CHROMIUM} (browser tests; apt-get install chromium)",
+            }[marker]
             terminalreporter.write_line(f"{count} test(s) needing {what} were not run.")
