@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.test import Client
 
 from loans import services
@@ -41,6 +42,9 @@ def page(live_server: Any, counter_staff: Any) -> Iterator[Any]:
             )
             yield context.new_page()
             browser.close()
+            # ORM calls made while Playwright's loop ran have their own connection: close it, or the
+            # test database cannot be dropped at the end of the run.
+            connections.close_all()
     finally:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
