@@ -7,7 +7,6 @@ row's name, address or birth date; the school fixes its file by line number.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import io
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
+from privacy_admin.csvfiles import CsvRejected, decode_csv
 
 from .models import Eligibility, Patron
 from .services import IdentityEvidence, RegistrationInput, patron_register
@@ -61,7 +61,6 @@ _LOOKUP = {
     for alias in aliases
 }
 _DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -89,47 +88,11 @@ class ImportReport:
         return len(self.rows)
 
 
-class _Rejected(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(code)
-        self.code = code
-        self.message = message
+_Rejected = CsvRejected
 
 
 def _decode(raw: bytes) -> str:
-    """UTF-8 (with or without BOM) or Shift_JIS/CP932, the two encodings Excel writes CSV in."""
-    if not raw or not raw.removeprefix(codecs.BOM_UTF8).strip():
-        raise _Rejected("empty", _("ファイルが空です。見出し行とデータのあるCSVファイルを選んでください。"))
-    if len(raw) > MAX_BYTES:
-        raise _Rejected(
-            "too_large",
-            _("ファイルが大きすぎます（上限%(limit)dMB）。ファイルを分けて取り込んでください。")
-            % {"limit": MAX_BYTES // (1024 * 1024)},
-        )
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in raw:
-        raise _Rejected(
-            "encoding",
-            _(
-                "CSVファイルとして読めません（UTF-16 などの文字コード、または表計算ソフトの"
-                "ファイルそのもののようです）。「CSV UTF-8」または「CSV（コンマ区切り）」"
-                "形式で保存し直してください。"
-            ),
-        )
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _CONTROL.search(text):
-            break
-        return text
-    raise _Rejected(
-        "encoding",
-        _(
-            "文字コードを判別できないか、CSVファイルではありません。UTF-8 または Shift_JIS"
-            "（CP932）のCSVファイルを選んでください。"
-        ),
-    )
+    return decode_csv(raw, max_bytes=MAX_BYTES)
 
 
 def _heading_key(cell: str) -> str | None:
