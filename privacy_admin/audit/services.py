@@ -86,6 +86,13 @@ def audit_record(
     ctx = get_context()
     clean_detail = _check_detail(dict(detail or {}))
     user = actor if getattr(actor, "is_authenticated", False) else None
+    # Everything that needs a query is read before the chain head is locked: the lock serialises every
+    # write in the product, so it is held only for the seal and two statements.
+    username = user.get_username() if user else ""
+    role = primary_role(user) if user else "system"
+    branch = branch_code if branch_code is not None else (ctx.branch_code or _branch_of(user))
+    # Keep the savepoint: it gives the event its own subtransaction id, so that on PostgreSQL a row
+    # the service locked (a patron) and the event naming an item never share one (tests/loans).
     with transaction.atomic():
         head = ChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
@@ -96,13 +103,13 @@ def audit_record(
             seq=head.last_seq + 1,
             occurred_at=timezone.now(),
             actor=user,
-            actor_username=user.get_username() if user else "",
-            role=primary_role(user) if user else "system",
+            actor_username=username,
+            role=role,
             action=action,
             target_type=target_type,
             target_id=str(target_id) if target_id not in (None, "") else "",
             patron_id=patron_id,
-            branch_code=branch_code if branch_code is not None else (ctx.branch_code or _branch_of(user)),
+            branch_code=branch,
             outcome=str(outcome),
             ip=ctx.ip,
             request_id=ctx.request_id,
