@@ -12,7 +12,7 @@ import os
 import sys
 import time
 
-MODULES = ["bench.audit_log"]
+MODULES = ["bench.audit_log", "bench.circulation"]
 
 
 def main() -> int:

@@ -7,7 +7,8 @@
 # The database is left in place for inspection and dropped by the next run.
 #
 # Environment honoured: DATABASE_URL (server to use; its database name is replaced),
-# BENCH_DB (database name, default privacy_admin_bench). Arguments go to the bench.
+# BENCH_DB (database name, default privacy_admin_bench), BENCH_KEEP_DB=1 (keep the database
+# of the last run, so the loaded data is reused: migrate, then bench). Arguments go to the bench.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -25,7 +26,7 @@ esac
 bench_db="${BENCH_DB:-privacy_admin_bench}"
 
 # Prints the URL of the fresh bench database, or a reason on stderr and exits 1.
-if ! bench_url=$("$PY" - "$server_url" "$bench_db" <<'PYEOF'
+if ! bench_url=$("$PY" - "$server_url" "$bench_db" "${BENCH_KEEP_DB:-0}" <<'PYEOF'
 import sys
 from urllib.parse import urlsplit
 
@@ -33,7 +34,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-url, name = sys.argv[1], sys.argv[2]
+url, name, keep = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
 for scheme in ("postgres://", "pgsql://"):
     if url.startswith(scheme):
         url = "postgresql://" + url[len(scheme):]
@@ -45,8 +46,10 @@ except psycopg.OperationalError as exc:
     print(f"PostgreSQL is unreachable at {where}: {str(exc).strip().splitlines()[0]}", file=sys.stderr)
     sys.exit(1)
 with conn:
-    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-    conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    if not (keep and exists):
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 print(urlsplit(url)._replace(path="/" + name).geturl())
 PYEOF
 ); then
