@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -31,9 +30,8 @@ from django.utils.safestring import SafeString, mark_safe
 from privacy_admin.audit.services import audit_record
 from privacy_admin.pdf import render_html_to_pdf
 
-from . import deadlines
+from . import deadlines, services
 from .models import (
-    Amendment,
     CorrectionExecution,
     Decision,
     DisclosureExecution,
@@ -45,7 +43,6 @@ from .models import (
     PrivacyRequest,
     RequestKind,
     RequestStatus,
-    RuleProfile,
     ThirdPartyConsultation,
     WithholdingReason,
 )
@@ -428,18 +425,6 @@ def letter_kinds_available(request: PrivacyRequest) -> list[LetterKind]:
 # --- the context -------------------------------------------------------------------------------
 
 
-def _base_days(request: PrivacyRequest, profile: RuleProfile) -> int:
-    return {
-        RequestKind.DISCLOSURE: profile.disclosure_days,
-        RequestKind.CORRECTION: profile.correction_days,
-        RequestKind.SUSPENSION: profile.suspension_days,
-    }[RequestKind(request.kind)]
-
-
-def _pauses(amendments: Iterable[Amendment]) -> list[deadlines.Pause]:
-    return [deadlines.Pause(a.requested_on, a.completed_on) for a in amendments]
-
-
 def _extension_context(
     request: PrivacyRequest, extension: Extension, *, today: dt.date, calendar: deadlines.Calendar
 ) -> dict[str, Any]:
@@ -447,8 +432,8 @@ def _extension_context(
     normal = list(request.extensions.filter(kind=Extension.Kind.NORMAL).order_by("notified_on", "pk"))
     upto = normal[: normal.index(extension) + 1] if extension in normal else normal
     grants = [deadlines.ExtensionGrant(e.days, e.reason, e.notified_on) for e in upto]
-    pauses = _pauses(request.amendments.all())
-    base_days = _base_days(request, request.profile)
+    pauses = services.request_pauses(request)
+    base_days = services.base_days(request.profile, request.kind)
 
     def deadline(extensions: list[deadlines.ExtensionGrant]) -> deadlines.Deadline:
         return deadlines.decision_deadline(
@@ -488,7 +473,7 @@ def _special_context(
             received_on=request.received_on,
             notice_days=profile.disclosure_special_notice_days,
             substantial_days=profile.disclosure_special_substantial_days,
-            pauses=_pauses(request.amendments.all()),
+            pauses=services.request_pauses(request),
             calendar=calendar,
             today=today,
         )

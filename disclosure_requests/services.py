@@ -205,37 +205,27 @@ def _choice(errors: _Errors, key: str, value: object, choices: Iterable[str], me
 # --- profile, calendar and the deadline in force --------------------------------------------------
 
 
+def _profile_days(profile: RuleProfile, kind: str, period: str) -> int:
+    # The profile names its periods by kind: disclosure_days, correction_extension_days, …
+    return int(getattr(profile, f"{RequestKind(kind).value}_{period}"))
+
+
 def base_days(profile: RuleProfile, kind: str) -> int:
     """The ordinary decision period (要綱 第24条第1項 / 第34条第1項 / 第41条第1項)."""
-    days: dict[str, int] = {
-        RequestKind.DISCLOSURE: profile.disclosure_days,
-        RequestKind.CORRECTION: profile.correction_days,
-        RequestKind.SUSPENSION: profile.suspension_days,
-    }
-    return days[kind]
+    return _profile_days(profile, kind, "days")
 
 
 def extension_max_days(profile: RuleProfile, kind: str) -> int:
     """The most an ordinary extension may add, in total (第24条第2項 / 第34条第2項 / 第41条第2項)."""
-    days: dict[str, int] = {
-        RequestKind.DISCLOSURE: profile.disclosure_extension_days,
-        RequestKind.CORRECTION: profile.correction_extension_days,
-        RequestKind.SUSPENSION: profile.suspension_extension_days,
-    }
-    return days[kind]
+    return _profile_days(profile, kind, "extension_days")
 
 
 def special_notice_days(profile: RuleProfile, kind: str) -> int:
     """The period within which a special extension must be notified (第25条 / 第35条 / 第42条)."""
-    days: dict[str, int] = {
-        RequestKind.DISCLOSURE: profile.disclosure_special_notice_days,
-        RequestKind.CORRECTION: profile.correction_special_notice_days,
-        RequestKind.SUSPENSION: profile.suspension_special_notice_days,
-    }
-    return days[kind]
+    return _profile_days(profile, kind, "special_notice_days")
 
 
-def _pauses(request: PrivacyRequest) -> list[deadlines.Pause]:
+def request_pauses(request: PrivacyRequest) -> list[deadlines.Pause]:
     return [deadlines.Pause(a.requested_on, a.completed_on) for a in request.amendments.all()]
 
 
@@ -280,7 +270,7 @@ def ordinary_deadline(
     return deadlines.decision_deadline(
         received_on=request.received_on,
         base_days=base_days(request.profile, request.kind),
-        pauses=_pauses(request),
+        pauses=request_pauses(request),
         extensions=_grants(request) if with_extensions else (),
         calendar=calendar,
         today=today,
@@ -304,7 +294,7 @@ def special_deadlines(
         received_on=request.received_on,
         notice_days=notice,
         substantial_days=substantial,
-        pauses=_pauses(request),
+        pauses=request_pauses(request),
         calendar=calendar,
         today=today,
     )
@@ -680,7 +670,10 @@ def amendment_request(
         calendar = library_calendar()
         try:
             deadlines.validate_pause(
-                deadlines.Pause(requested), received_on=req.received_on, existing=_pauses(req), today=on
+                deadlines.Pause(requested),
+                received_on=req.received_on,
+                existing=request_pauses(req),
+                today=on,
             )
         except deadlines.DeadlineError as exc:
             raise _refuse(exc.field if exc.field != "completed_on" else "requested_on", str(exc)) from None
