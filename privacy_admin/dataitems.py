@@ -67,3 +67,17 @@ def declare_personal_fields(model_label: str, *, register_entry: str, **fields: 
         if key in PERSONAL_FIELDS:
             raise ValueError(f"{model_label}.{name} is declared twice")
         PERSONAL_FIELDS[key] = PersonalField(model_label, name, item, register_entry)
+
+
+# Fields whose names look personal but are not (a branch's name, a contractor company's address): the
+# inventory check (``manage.py privacy_inventory --check``) accepts them only when excused here, with
+# the reason, next to the model.
+NOT_PERSONAL_FIELDS: dict[tuple[str, str], str] = {}
+
+
+def declare_not_personal(model_label: str, *, reason: str, fields: tuple[str, ...]) -> None:
+    for name in fields:
+        key = (model_label, name)
+        if key in NOT_PERSONAL_FIELDS or key in PERSONAL_FIELDS:
+            raise ValueError(f"{model_label}.{name} is declared twice")
+        NOT_PERSONAL_FIELDS[key] = reason

@@ -51,3 +51,36 @@ class ApiToken(models.Model):
     def generate() -> tuple[str, str]:
         prefix = secrets.token_hex(4)
         return prefix, f"{settings.API_TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+
+
+class PasswordState(models.Model):
+    """When a password was last set, and the hashes of the last ones (no reuse of the last 5; 002)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_state"
+    )
+    changed_at = models.DateTimeField(_("パスワード変更日時"))
+    must_change = models.BooleanField(_("次回サインイン時に変更が必要"), default=False)
+
+    class Meta:
+        verbose_name = _("パスワードの状態")
+        verbose_name_plural = _("パスワードの状態")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class PasswordHistory(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField(max_length=128)  # a Django password hash, never the password
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("パスワード履歴")
+        verbose_name_plural = _("パスワード履歴")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from disclosure_requests import labels as request_labels
 from loans import labels as loans_labels
+from outsourcing import labels as outsourcing_labels
+from privacy_admin.registry import labels as registry_labels
 
 ACTION_LABELS: dict[str, str] = {
     "auth.login": "ログイン",
@@ -30,7 +32,12 @@ ACTION_LABELS: dict[str, str] = {
     "audit.purge": "保存期間経過ログの削除",
 }
 # Each app keeps the labels of its own actions next to its services.
-ACTION_LABELS |= loans_labels.ACTION_LABELS | request_labels.ACTION_LABELS
+ACTION_LABELS |= (
+    loans_labels.ACTION_LABELS
+    | request_labels.ACTION_LABELS
+    | registry_labels.ACTION_LABELS
+    | outsourcing_labels.ACTION_LABELS
+)
 
 # Prefixes offered in the filter ("patron." = every patron.* action).
 ACTION_GROUP_LABELS: dict[str, str] = {
@@ -40,7 +47,12 @@ ACTION_GROUP_LABELS: dict[str, str] = {
     "api_token.": "APIトークン（すべて）",
     "audit.": "アクセスログ（すべて）",
 }
-ACTION_GROUP_LABELS |= loans_labels.ACTION_GROUP_LABELS | request_labels.ACTION_GROUP_LABELS
+ACTION_GROUP_LABELS |= (
+    loans_labels.ACTION_GROUP_LABELS
+    | request_labels.ACTION_GROUP_LABELS
+    | registry_labels.ACTION_GROUP_LABELS
+    | outsourcing_labels.ACTION_GROUP_LABELS
+)
 
 ROLE_LABELS: dict[str, str] = {
     "counter_staff": "カウンター職員",
