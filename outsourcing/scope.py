@@ -1,8 +1,9 @@
 """What an actor may reach: branches and data items.
 
-Library staff reach every branch and item their role allows. A contractor operator reaches only what a
-contract in force grants; until the contracts of the outsourcing issue exist, that is nothing — an
-operator sees no patron at all rather than all of them (002: no contract proceeds without measures).
+Library staff reach every branch and item their role allows. A contractor operator reaches only what
+their contract grants, and only while the contract is in force and they are trained (``gate``):
+otherwise nothing — an operator sees no patron at all rather than all of them (002: no contract
+proceeds without measures).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from privacy_admin.accounts.roles import is_contractor_only, roles_of
 class Scope:
     branch_ids: frozenset[int] | None  # None: every branch
     data_items: frozenset[str] | None  # None: every item
+    contract_id: int | None = None
 
     @property
     def unrestricted(self) -> bool:
@@ -26,14 +28,38 @@ class Scope:
     def empty(self) -> bool:
         return self.branch_ids is not None and not self.branch_ids
 
+    def allows_item(self, item: str) -> bool:
+        return self.data_items is None or str(item) in self.data_items
+
 
 UNRESTRICTED = Scope(branch_ids=None, data_items=None)
 NOTHING = Scope(branch_ids=frozenset(), data_items=frozenset())
 
 
+def _contract_scope(actor: Any) -> Scope:
+    from .gate import contract_in_force, handler_trained, operator_handler
+
+    handler = operator_handler(actor)
+    if handler is None:
+        return NOTHING
+    contract = handler.contract
+    if not (contract_in_force(contract) and handler_trained(handler)):
+        return NOTHING
+    return Scope(
+        branch_ids=frozenset(contract.branches.values_list("pk", flat=True)),
+        data_items=frozenset(str(i) for i in contract.data_items),
+        contract_id=contract.pk,
+    )
+
+
 def scope_for(actor: Any) -> Scope:
+    """The actor's scope, computed once per request object (cached on the user instance)."""
     if not roles_of(actor):
         return NOTHING
-    if is_contractor_only(actor):
-        return NOTHING
-    return UNRESTRICTED
+    if not is_contractor_only(actor):
+        return UNRESTRICTED
+    cached = getattr(actor, "_scope_cache", None)
+    if cached is None:
+        cached = _contract_scope(actor)
+        actor._scope_cache = cached
+    return cached
