@@ -9,8 +9,14 @@ from .roles import Role, roles_of
 
 def roles(request: HttpRequest) -> dict[str, Any]:
     held = roles_of(getattr(request, "user", None))
+    operator_pages: list[tuple[str, str]] = []
+    if held == {Role.CONTRACTOR.value}:
+        from outsourcing.scope_fields import operator_pages as pages_of
+
+        operator_pages = pages_of(request.user)
     return {
         "user_roles": held,
+        "operator_pages": operator_pages,
         "is_counter": Role.COUNTER.value in held or Role.ADMINISTRATOR.value in held,
         "is_privacy_officer": Role.PRIVACY_OFFICER.value in held,
         "is_administrator": Role.ADMINISTRATOR.value in held,

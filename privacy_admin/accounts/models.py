@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from privacy_admin.dataitems import declare_not_personal
+
 
 class StaffProfile(models.Model):
     """Where a staff member works: the branch recorded on their access-log events."""
@@ -84,3 +86,10 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+
+declare_not_personal(
+    "accounts.PasswordHistory",
+    reason="職員アカウントの認証情報（過去のパスワードのハッシュ。再利用の禁止に使う）。登録簿が対象とする利用者等の情報ではない",
+    fields=("password",),
+)

@@ -12,9 +12,13 @@ from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils import timezone
 
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
+
+from . import security
+from .models import PasswordState
 
 
 def _known_user(username: object) -> Any:
@@ -28,6 +32,15 @@ def _known_user(username: object) -> Any:
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def on_login(sender: object, request: Any, user: Any, **kwargs: object) -> None:
     audit_record(actor=user, action="auth.login", target_type="user", target_id=user.pk)
+
+
+@receiver(user_logged_in, dispatch_uid="account_security_on_login")
+def on_login_security(sender: object, request: Any, user: Any, **kwargs: object) -> None:
+    # An account from before password expiry existed starts its clock at its first sign-in; then the
+    # facts the security middleware needs go into the session, so requests need no query for them.
+    PasswordState.objects.get_or_create(user=user, defaults={"changed_at": timezone.now()})
+    if request is not None:
+        security.refresh(request, user)
 
 
 @receiver(user_logged_out, dispatch_uid="audit_logout")

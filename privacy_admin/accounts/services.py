@@ -46,3 +46,31 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
     with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
         audit_record(actor=actor, action="api_token.revoke", target_type="api_token", target_id=token.pk)
+
+
+def password_change(*, actor: Any, user: Any, new_password: str) -> None:
+    """Set ``user``'s password (already validated, including no reuse of the last 5).
+
+    Saving runs Django's ``password_changed`` hook: the hash joins the history and the expiry clock
+    restarts (``passwords.PasswordHistoryValidator``).
+    """
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit_record(actor=actor, action="auth.password_changed", target_type="user", target_id=user.pk)
+
+
+def end_sessions(*, user_ids: list[int]) -> int:
+    """Delete the database sessions of these users (they are signed out at once). Returns the count."""
+    from django.contrib.sessions.models import Session
+
+    wanted = {str(pk) for pk in user_ids}
+    if not wanted:
+        return 0
+    doomed = [
+        s.pk
+        for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(s.get_decoded().get("_auth_user_id", "")) in wanted
+    ]
+    Session.objects.filter(pk__in=doomed).delete()
+    return len(doomed)
