@@ -13,6 +13,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from privacy_admin.dataitems import DataItem, declare_not_personal, declare_personal_fields
+from privacy_admin.registry.entries import CONTRACTOR_OVERSIGHT
+
 
 class Clause(models.TextChoices):
     """The 16 特記事項 of 004 (新宿区 個人情報の取扱いに関する特記事項), in their order."""
@@ -311,3 +314,41 @@ class ContractReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewed_on} {self.get_outcome_display()}"
+
+
+# --- field inventory (privacy_admin.dataitems): contractor oversight (要綱 第11条) -----------------------
+# The names of the contractor's staff and of the people who certified or confirmed a step are personal
+# data of the 委託の管理 activity. A company representative's name is a person's name too, even though it
+# is published in the commercial register, so it is declared rather than excused.
+declare_personal_fields(
+    "outsourcing.Handler",
+    register_entry=CONTRACTOR_OVERSIGHT,
+    name=DataItem.NAME,
+)
+declare_personal_fields(
+    "outsourcing.Contractor",
+    register_entry=CONTRACTOR_OVERSIGHT,
+    representative=DataItem.NAME,
+)
+declare_personal_fields(
+    "outsourcing.Contract",
+    register_entry=CONTRACTOR_OVERSIGHT,
+    pre_approval_confirmed_by=DataItem.NAME,
+    disposition_certified_by=DataItem.NAME,
+)
+# Oversight records name people too: who attended a training (the handlers), who audited.
+declare_personal_fields(
+    "outsourcing.TrainingSession",
+    register_entry=CONTRACTOR_OVERSIGHT,
+    attendees=DataItem.NAME,
+)
+declare_personal_fields(
+    "outsourcing.OnSiteAudit",
+    register_entry=CONTRACTOR_OVERSIGHT,
+    auditor=DataItem.NAME,
+)
+declare_not_personal(
+    "outsourcing.Contractor",
+    reason="委託先（法人）の名称・所在地であり、個人に関する情報ではない",
+    fields=("name", "address"),
+)

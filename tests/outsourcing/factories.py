@@ -10,28 +10,19 @@ from __future__ import annotations
 import datetime
 import itertools
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from outsourcing.models import Clause, ClauseAgreement, Contract, Contractor, Handler, TrainingSession
+from outsourcing.presets import PICKUP_ITEMS, SCHOOL_ITEMS
 from patrons.models import Branch
 from privacy_admin.accounts.roles import Role
-from privacy_admin.dataitems import DataItem
 from privacy_admin.registry.models import RegisterEntry
 
 from ..factories import make_staff
 
-_n = itertools.count(1)
+__all__ = ["PICKUP_ITEMS", "SCHOOL_ITEMS", "make_contract", "make_contractor", "make_operator"]
 
-# 002: the 17 items handed to the pickup-counter contractor.
-PICKUP_ITEMS = [
-    DataItem.CARD_NUMBER, DataItem.NAME, DataItem.GENDER, DataItem.BIRTH_DATE, DataItem.ADDRESS,
-    DataItem.PHONE, DataItem.CONTACT, DataItem.EMAIL, DataItem.LOAN_ITEM_NUMBER,
-    DataItem.RESERVATION_ITEM_NUMBER, DataItem.LOAN_ITEM_TITLE, DataItem.RESERVATION_ITEM_TITLE,
-    DataItem.DUE_DATE, DataItem.RESERVATION_DATE, DataItem.LOAN_CATEGORY, DataItem.REGISTERED_BRANCH,
-    DataItem.PICKUP_BRANCH,
-]  # fmt: skip
-# 004: the school contract sees names and loan records only.
-SCHOOL_ITEMS = [DataItem.NAME, DataItem.LEARNING_LOANS]
+_n = itertools.count(1)
 
 
 def make_contractor(**kwargs: Any) -> Contractor:
@@ -80,7 +71,7 @@ def make_operator(
     contract: Contract, username: str, *, trained: bool = True, branch: Branch | None = None
 ) -> Any:
     """An operator account of ``contract`` (a Handler with a user), trained under it unless told not."""
-    user = make_staff(username, Role.CONTRACTOR, branch or contract.branches.first())
+    user: Any = make_staff(username, Role.CONTRACTOR, branch or contract.branches.first())
     handler = Handler.objects.create(contract=contract, name=f"操作員 {username}", user=user)
     if trained:
         session = TrainingSession.objects.create(
@@ -88,7 +79,7 @@ def make_operator(
             held_on=contract.starts_on,
             provider=TrainingSession.Provider.LIBRARY,
             material="図書館の自由に関する宣言と個人情報の取扱い",
-            recorded_by=make_staff(f"trainer-{username}", Role.PRIVACY_OFFICER),
+            recorded_by=cast(Any, make_staff(f"trainer-{username}", Role.PRIVACY_OFFICER)),
         )
         session.attendees.add(handler)
     return user

@@ -1,0 +1,173 @@
+"""Reads for the contractor and contract pages (library side: privacy officers and administrators).
+
+Lists prefetch the clauses and handlers once, so that the gate (``gate.contract_blockers``) runs on every
+row without a query per contract.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+
+from patrons.models import Branch
+from privacy_admin.dataitems import DataItem
+from privacy_admin.registry.models import RegisterEntry
+
+from .gate import (
+    ContractState,
+    contract_blockers,
+    contract_state,
+    end_step_pending,
+    handler_in_charge,
+    handler_trained,
+    missing_clauses,
+    procedure_recorded,
+)
+from .models import Clause, Contract, Contractor, Handler, TrainingSession
+
+# A Privacy Mark that expires within this many days is flagged on the contractor pages.
+PRIVACY_MARK_WARN_DAYS = 90
+
+
+def privacy_mark_state(contractor: Contractor, *, on: dt.date) -> str:
+    """'none' (not held), 'expired', 'near' (within PRIVACY_MARK_WARN_DAYS) or 'valid'."""
+    if not contractor.privacy_mark:
+        return "none"
+    expires = contractor.privacy_mark_expires_on
+    if expires is None or expires < on:
+        return "expired"
+    if (expires - on).days <= PRIVACY_MARK_WARN_DAYS:
+        return "near"
+    return "valid"
+
+
+@dataclass
+class ContractorRow:
+    contractor: Contractor
+    mark: str
+    contracts: int
+
+
+def contractor_rows(*, on: dt.date) -> list[ContractorRow]:
+    qs = Contractor.objects.annotate(n=Count("contracts")).order_by("name")
+    return [ContractorRow(c, privacy_mark_state(c, on=on), c.n) for c in qs]
+
+
+def get_contractor(pk: int) -> Contractor:
+    contractor = Contractor.objects.filter(pk=pk).first()
+    if contractor is None:
+        raise Http404
+    return contractor
+
+
+def contractors() -> QuerySet[Contractor]:
+    return Contractor.objects.order_by("name")
+
+
+def registered_entries() -> QuerySet[RegisterEntry]:
+    return RegisterEntry.objects.filter(status=RegisterEntry.Status.REGISTERED).order_by("number")
+
+
+def active_branches() -> QuerySet[Branch]:
+    return Branch.objects.filter(is_active=True).order_by("sort_order", "code")
+
+
+def _contracts() -> QuerySet[Contract]:
+    return Contract.objects.select_related("contractor", "register_entry").prefetch_related(
+        "clauses", "handlers", "branches"
+    )
+
+
+@dataclass
+class ContractRow:
+    contract: Contract
+    state: ContractState
+    blockers: list[str]
+    end_pending: bool
+    review_overdue: bool
+    mark: str
+
+
+def contract_rows(*, on: dt.date, state: str = "") -> list[ContractRow]:
+    rows = []
+    for contract in _contracts().order_by("-starts_on", "number"):
+        row = ContractRow(
+            contract=contract,
+            state=contract_state(contract, today=on),
+            blockers=contract_blockers(contract, today=on),
+            end_pending=end_step_pending(contract),
+            review_overdue=contract.status != Contract.Status.ENDED and contract.review_due_on < on,
+            mark=privacy_mark_state(contract.contractor, on=on),
+        )
+        if not state or row.state == state:
+            rows.append(row)
+    return rows
+
+
+def get_contract(pk: int) -> Contract:
+    contract = _contracts().filter(pk=pk).first()
+    if contract is None:
+        raise Http404
+    return contract
+
+
+@dataclass
+class HandlerRow:
+    handler: Handler
+    trained: bool
+    account: Any  # the user, or None
+    account_active: bool
+    must_change: bool
+
+
+def handler_rows(contract: Contract) -> list[HandlerRow]:
+    handlers = (
+        Handler.objects.filter(contract=contract)
+        .select_related("user", "user__password_state", "user__staff_profile__branch")
+        .prefetch_related(Prefetch("trainings", queryset=TrainingSession.objects.only("pk", "contract_id")))
+        .order_by("-in_charge", "name", "pk")
+    )
+    rows = []
+    for h in handlers:
+        user = h.user
+        state = getattr(user, "password_state", None) if user is not None else None
+        rows.append(
+            HandlerRow(
+                handler=h,
+                trained=handler_trained(h),
+                account=user,
+                account_active=bool(user and user.is_active),
+                must_change=bool(state and state.must_change),
+            )
+        )
+    return rows
+
+
+@dataclass
+class ContractStatus:
+    state: ContractState
+    blockers: list[str]
+    procedure_done: bool
+    missing_clauses: list[Clause]
+    in_charge: Handler | None
+    end_pending: bool
+    untrained_operators: int
+    item_labels: list[str] = field(default_factory=list)
+
+
+def contract_status(contract: Contract, *, on: dt.date, handlers: list[HandlerRow]) -> ContractStatus:
+    labels = dict(DataItem.choices)
+    return ContractStatus(
+        state=contract_state(contract, today=on),
+        blockers=contract_blockers(contract, today=on),
+        procedure_done=procedure_recorded(contract),
+        missing_clauses=missing_clauses(contract),
+        in_charge=handler_in_charge(contract),
+        end_pending=end_step_pending(contract),
+        untrained_operators=sum(1 for r in handlers if r.account_active and not r.trained),
+        item_labels=[str(labels.get(i, i)) for i in contract.data_items],
+    )
