@@ -1,9 +1,11 @@
 """Reads of circulation data that depend on who asks. Views and the API never query Loan,
 Reservation or DamageCase directly.
 
-Scope follows the patron, as in ``patrons.selectors``: an actor reaches a loan, reservation or
-damage case only if it may reach its patron. Out of scope looks like absent (404), and the attempt
-is logged naming the patron only — never the item, so the log cannot tie the two together.
+Library staff reach everything. A contractor's operator (``outsourcing.scope_fields``) reaches a
+loan lent at one of the contract's branches, when the contract holds loan records; a reservation to
+be picked up at one of them, when it holds 予約資料番号; a damage case opened at one of them; and a
+patron as ``patrons.selectors`` says. Out of scope looks like absent (404), and the attempt is logged
+naming the patron only — never the item, so the log cannot tie the two together.
 """
 
 from __future__ import annotations
@@ -14,33 +16,43 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from outsourcing.scope import scope_for
+from outsourcing.scope_fields import sees_loans, sees_reservations
 from patrons.models import Branch, Patron
-from patrons.selectors import patrons_visible_to
+from patrons.selectors import active_branches, patrons_visible_to
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
 
 from .models import DamageCase, Item, Loan, Reservation
 
 
-def _scoped(qs: QuerySet[Any], actor: Any) -> QuerySet[Any]:
+def _scoped(qs: QuerySet[Any], actor: Any, *, branch_field: str, granted: bool) -> QuerySet[Any]:
     scope = scope_for(actor)
     if scope.branch_ids is None:
         return qs
-    if not scope.branch_ids:
+    if not scope.branch_ids or not granted:
         return qs.none()
-    return qs.filter(patron__registered_branch_id__in=scope.branch_ids)
+    return qs.filter(**{f"{branch_field}__in": scope.branch_ids})
 
 
 def loans_visible_to(actor: Any) -> QuerySet[Loan]:
-    return _scoped(Loan.objects.all(), actor)
+    """Loans lent at a branch in scope (004: the school's own loan records; 002: the counter's)."""
+    return _scoped(Loan.objects.all(), actor, branch_field="branch_id", granted=sees_loans(scope_for(actor)))
 
 
 def reservations_visible_to(actor: Any) -> QuerySet[Reservation]:
-    return _scoped(Reservation.objects.all(), actor)
+    """Reservations to be picked up at a branch in scope (002: 予約資料の受取館)."""
+    return _scoped(
+        Reservation.objects.all(),
+        actor,
+        branch_field="pickup_branch_id",
+        granted=sees_reservations(scope_for(actor)),
+    )
 
 
 def damage_cases_visible_to(actor: Any) -> QuerySet[DamageCase]:
-    return _scoped(DamageCase.objects.all(), actor)
+    return _scoped(
+        DamageCase.objects.all(), actor, branch_field="branch_id", granted=sees_loans(scope_for(actor))
+    )
 
 
 def _out_of_scope(actor: Any, *, patron_id: int, lookup: str) -> Http404:
@@ -54,6 +66,42 @@ def _out_of_scope(actor: Any, *, patron_id: int, lookup: str) -> Http404:
         detail={"lookup": lookup},
     )
     return Http404("見つかりません。")
+
+
+def out_of_scope(actor: Any, *, target_type: str, target_id: str, lookup: str) -> Http404:
+    """Log an attempt at a counter function or branch outside the actor's scope; the 404 to raise.
+
+    Names the view or branch only: no patron, no item.
+    """
+    audit_record(
+        actor=actor,
+        action="circulation.out_of_scope",
+        target_type=target_type,
+        target_id=target_id[:64],
+        outcome=Outcome.DENIED,
+        detail={"lookup": lookup},
+    )
+    return Http404("見つかりません。")
+
+
+def counter_branches_for(actor: Any) -> list[Branch]:
+    """The counters the actor may work at: every active branch for staff, the contract's for an operator."""
+    scope = scope_for(actor)
+    branches = list(active_branches())
+    if scope.branch_ids is None:
+        return branches
+    return [b for b in branches if b.pk in scope.branch_ids]
+
+
+def check_counter_branch(actor: Any, code: str, allowed: list[Branch]) -> None:
+    """Raise Http404 (logged) when ``code`` names an active branch outside the actor's counters.
+
+    An unknown or malformed code is left to the form, which answers it like any bad input.
+    """
+    if not code or any(b.code == code for b in allowed):
+        return
+    if any(b.code == code for b in active_branches()):
+        raise out_of_scope(actor, target_type="branch", target_id=code, lookup="counter_branch")
 
 
 def get_reservation_for(actor: Any, pk: int) -> Reservation:
@@ -108,7 +156,7 @@ def ready_reservations_of_patron_at(actor: Any, patron: Patron, branch: Branch) 
     return list(
         reservations_visible_to(actor)
         .filter(patron_id=patron.pk, pickup_branch_id=branch.pk, status=Reservation.Status.READY)
-        .select_related("item")
+        .select_related("item", "pickup_branch")
         .order_by("hold_until", "pk")
     )
 
@@ -121,15 +169,17 @@ def reservations_for_pickup_counter(actor: Any, branch: Branch) -> QuerySet[Rese
     return (
         reservations_visible_to(actor)
         .filter(pickup_branch_id=branch.pk, status=Reservation.Status.READY)
-        .select_related("item", "patron")
+        .select_related("item", "patron", "pickup_branch")
         .only(
             "pk",
             "status",
             "ready_on",
             "hold_until",
+            "reserved_at",
             "item__barcode",
             "item__title",
             "patron__card_number",
+            "pickup_branch__name",
         )
         .order_by("hold_until", "pk")
     )

@@ -9,6 +9,11 @@ Privacy (市川市 方針 第3(5); architecture "the privacy invariant"): the sc
 masked and the items — never the patron's name. Card numbers and barcodes arrive in POST bodies
 only. Between scans the patron being served is carried as a signed token holding the internal id,
 bound to the member of staff and expiring with the idle session.
+
+Contractor operators (002, 004) use 貸出・返却・予約資料の受渡し・確保 when their contract grants it, at
+their contract's counters only (``outsourcing.scope_fields``); a function or counter outside the
+contract answers 404 and the attempt is logged. Templates get projections that carry only the
+values the actor's scope allows, never the model rows.
 """
 
 from __future__ import annotations
@@ -27,12 +32,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from outsourcing import scope_fields
+from outsourcing.scope import scope_for
+from outsourcing.scope_fields import Capability
 from patrons import services as patron_services
-from patrons.models import Branch, Patron, PatronStatus
-from patrons.selectors import active_branches, get_patron_for
+from patrons.models import Branch, Patron
+from patrons.selectors import get_patron_for
 from privacy_admin.accounts.permissions import role_required
 from privacy_admin.accounts.roles import Role
 from privacy_admin.audit.services import audit_record
+from privacy_admin.dataitems import DataItem
 
 from . import selectors, services
 from .forms import (
@@ -45,10 +54,11 @@ from .forms import (
     add_service_errors,
 )
 from .imports import items_import_csv
-from .models import Reservation
 
 # Counter staff and administrators work the counter (domain §1); every other role is refused.
 COUNTER_ROLES = (Role.COUNTER, Role.ADMINISTRATOR)
+# Pages a contractor's operator may also use, each narrowed to the contract by ``_admit`` (002, 004).
+OPERATOR_PAGE_ROLES = (*COUNTER_ROLES, Role.CONTRACTOR)
 
 _BRANCH_SESSION_KEY = "loans_counter_branch"
 _IMPORT_REPORT_KEY = "loans_item_import_report"
@@ -61,11 +71,39 @@ DAMAGE_CASES_PER_PAGE = 50
 
 
 def _branches(request: HttpRequest) -> list[Branch]:
+    """The counters the actor may choose: every active branch, or the contract's for an operator."""
     cached = getattr(request, "_loans_branches", None)
     if cached is None:
-        cached = list(active_branches())
+        cached = selectors.counter_branches_for(request.user)
         request._loans_branches = cached  # type: ignore[attr-defined]
     return cached
+
+
+def _admit(request: HttpRequest, capability: Capability) -> None:
+    """An operator uses a counter function only if the contract grants it, and only at its counters.
+
+    Anything else answers 404 and is logged (``circulation.out_of_scope``), like a record out of scope.
+    """
+    actor = request.user
+    if not scope_fields.may(actor, capability):
+        match = request.resolver_match
+        raise selectors.out_of_scope(
+            actor,
+            target_type="view",
+            target_id=match.view_name if match else request.path,
+            lookup=f"capability:{capability.value}",
+        )
+    if request.method == "POST":
+        selectors.check_counter_branch(actor, request.POST.get("branch", ""), _branches(request))
+
+
+def _counter_pages(request: HttpRequest) -> list[str]:
+    return scope_fields.counter_pages(scope_for(request.user))
+
+
+def _title(request: HttpRequest, title: str, item: str) -> str:
+    """A title for a result line, when the actor's scope holds that kind of title."""
+    return title if scope_fields.allows(scope_for(request.user), item) else ""
 
 
 def _default_branch_code(request: HttpRequest) -> str:
@@ -155,14 +193,10 @@ def _identify(request: HttpRequest, raw: str, *, what: str) -> tuple[Patron | No
     return patron, None
 
 
-def _patron_state(patron: Patron) -> dict[str, Any]:
+def _patron_state(request: HttpRequest, patron: Patron) -> dict[str, Any]:
     today = services.today()
-    return {
-        "patron": patron,
-        "cancelled": patron.status != PatronStatus.ACTIVE,
-        "expired": patron.expires_on < today,
-        "today": today,
-    }
+    shown = scope_fields.counter_patron(scope_for(request.user), patron, today=today)
+    return {"patron": shown, "cancelled": shown.cancelled, "expired": shown.expired, "today": today}
 
 
 def _render_counter(
@@ -181,6 +215,7 @@ def _render_counter(
         "oob": _is_htmx(request),
         "hold_days": settings.LOANS_HOLD_DAYS,
         "today": services.today(),
+        "counter_pages": _counter_pages(request),
     }
     return render(request, result_template if _is_htmx(request) else template, context, status=status)
 
@@ -188,10 +223,11 @@ def _render_counter(
 # --- 貸出 ------------------------------------------------------------------------------------------
 
 
-@role_required(*COUNTER_ROLES)
+@role_required(*OPERATOR_PAGE_ROLES)
 @require_http_methods(["GET", "POST"])
 def counter(request: HttpRequest) -> HttpResponse:
     """貸出: scan the card, then the items one after another. The landing page of the counter."""
+    _admit(request, Capability.LEND)
     return _card_then_items(
         request,
         kind="lend",
@@ -214,10 +250,11 @@ def reserve(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(*COUNTER_ROLES)
+@role_required(*OPERATOR_PAGE_ROLES)
 @require_http_methods(["GET", "POST"])
 def pickup(request: HttpRequest) -> HttpResponse:
     """予約資料の受渡し: scan the card to list what is ready here, then scan each item to hand it over."""
+    _admit(request, Capability.HAND_OVER)
     return _card_then_items(
         request,
         kind="pickup",
@@ -238,6 +275,10 @@ def cancel(request: HttpRequest) -> HttpResponse:
         result_template="loans/_cancel_result.html",
         form_class=CounterForm,
     )
+
+
+# The buttons of the patron lists, and the one page each is posted from.
+_PAGE_ACTIONS = {("cancel_reservation", "cancel"), ("hand_over", "pickup")}
 
 
 def _card_then_items(
@@ -266,6 +307,10 @@ def _card_then_items(
                     _("時間が経ったため、利用者の表示を終了しました。登録証をもう一度読み取ってください。"),
                     status=422,
                 )
+            elif (action, kind) not in _PAGE_ACTIONS and action in {a for a, _k in _PAGE_ACTIONS}:
+                # Each button belongs to its page: cancelling is 予約取消's (library staff only), handing
+                # over is 受渡し's — a crafted POST to another counter page changes nothing.
+                outcome = Outcome(False, _("この画面ではこの操作はできません。"), status=422)
             elif action in ("cancel_reservation", "hand_over") and patron is None:
                 outcome = Outcome(False, _("先に登録証を読み取ってください。"), status=422)
             elif action == "cancel_reservation" and patron is not None:
@@ -302,7 +347,7 @@ def _card_then_items(
         "highlight": highlight,
     }
     if patron is not None and branch is not None:
-        context |= _patron_state(patron)
+        context |= _patron_state(request, patron)
         context |= _patron_lists(request, kind, patron, branch)
     if kind == "pickup" and branch is not None and not _is_htmx(request):
         context["hold_shelf"] = _hold_shelf(request, branch)
@@ -317,14 +362,23 @@ def _card_then_items(
 
 
 def _patron_lists(request: HttpRequest, kind: str, patron: Patron, branch: Branch) -> dict[str, Any]:
+    """The patron's lists for this counter, as projections of what the actor's scope allows."""
     actor = request.user
+    scope = scope_for(actor)
+    today = services.today()
     if kind == "lend":
-        loans = selectors.loans_of_patron(actor, patron)
+        loans = [
+            scope_fields.shown_loan(scope, loan, today=today)
+            for loan in selectors.loans_of_patron(actor, patron)
+        ]
         ready = selectors.ready_reservations_of_patron_at(actor, patron, branch)
         return {"loans": loans, "loan_limit": settings.LOANS_MAX_PER_PATRON, "ready_count": len(ready)}
     if kind == "pickup":
-        return {"ready": selectors.ready_reservations_of_patron_at(actor, patron, branch)}
-    reservations = selectors.reservations_of_patron(actor, patron)
+        ready = selectors.ready_reservations_of_patron_at(actor, patron, branch)
+        return {"ready": [scope_fields.shown_reservation(scope, r) for r in ready]}
+    reservations = [
+        scope_fields.shown_reservation(scope, r) for r in selectors.reservations_of_patron(actor, patron)
+    ]
     return {"reservations": reservations, "reservation_limit": settings.LOANS_MAX_RESERVATIONS}
 
 
@@ -336,7 +390,8 @@ def _item_scan(
             loan = services.loan_lend(
                 actor=request.user, card_number=patron.card_number, barcode=scan, branch_code=branch.code
             )
-            return Outcome(True, _("貸し出しました。"), detail=loan.item.title), loan.item_id
+            title = _title(request, loan.item.title, DataItem.LOAN_ITEM_TITLE)
+            return Outcome(True, _("貸し出しました。"), detail=title), loan.item_id
         if kind == "reserve":
             reservation = services.reservation_create(
                 actor=request.user,
@@ -395,7 +450,8 @@ def _hand_over(
         loan = services.reservation_lend(actor=request.user, reservation=found, branch_code=branch.code)
     except ValidationError as exc:
         return _failure(exc), None
-    return Outcome(True, _("受け渡しました（貸出しました）。"), detail=found.item.title), loan.item_id
+    title = _title(request, found.item.title, DataItem.RESERVATION_ITEM_TITLE)
+    return Outcome(True, _("受け渡しました（貸出しました）。"), detail=title), loan.item_id
 
 
 def _cancel_reservation(request: HttpRequest, patron: Patron, raw_pk: str) -> Outcome:
@@ -421,8 +477,12 @@ def _cancel_reservation(request: HttpRequest, patron: Patron, raw_pk: str) -> Ou
     return Outcome(True, _("予約を取り消しました。"), detail=detail)
 
 
-def _hold_shelf(request: HttpRequest, branch: Branch) -> list[Reservation]:
-    shelf = list(selectors.reservations_for_pickup_counter(request.user, branch)[:200])
+def _hold_shelf(request: HttpRequest, branch: Branch) -> list[scope_fields.ShownReservation]:
+    scope = scope_for(request.user)
+    shelf = [
+        scope_fields.shown_reservation(scope, r, with_card=True)
+        for r in selectors.reservations_for_pickup_counter(request.user, branch)[:200]
+    ]
     audit_record(
         actor=request.user,
         action="circulation.hold_shelf_view",
@@ -437,12 +497,17 @@ def _hold_shelf(request: HttpRequest, branch: Branch) -> list[Reservation]:
 # --- 返却, 確保・到着 ---------------------------------------------------------------------------------
 
 
-@role_required(*COUNTER_ROLES)
+@role_required(*OPERATOR_PAGE_ROLES)
 @require_http_methods(["GET", "POST"])
 def return_items(request: HttpRequest) -> HttpResponse:
-    """返却: scan items; each answer says where the item goes (棚へ / 取置棚へ / ○○へ回送), never who had it."""
+    """返却: scan items; each answer says where the item goes (棚へ / 取置棚へ / ○○へ回送), never who had it.
+
+    At an operator's counter any item is taken back (002: どこに返却しても良い) and its loan erased; the
+    answer shows the route and the title of the item in hand, not how overdue the borrower was.
+    """
+    _admit(request, Capability.RETURN)
     branches = _branches(request)
-    result: services.ReturnResult | None = None
+    result: dict[str, Any] | None = None
     outcome: Outcome | None = None
     if request.method == "POST":
         form = ReturnForm(request.POST, branches=branches)
@@ -450,7 +515,7 @@ def return_items(request: HttpRequest) -> HttpResponse:
             branch = _remember_branch(request, form.cleaned_data["branch"])
             assert branch is not None
             try:
-                result = services.loan_return(
+                returned = services.loan_return(
                     actor=request.user,
                     barcode=form.cleaned_data["scan"],
                     branch_code=branch.code,
@@ -460,7 +525,8 @@ def return_items(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 outcome = _failure(exc)
             else:
-                outcome = Outcome(True, _("返却しました。"), detail=result.item.title)
+                result = scope_fields.shown_return(scope_for(request.user), returned)
+                outcome = Outcome(True, _("返却しました。"), detail=result["title"])
         else:
             outcome = _form_failure(form)
         form = ReturnForm(initial={"branch": request.POST.get("branch", "")}, branches=branches)
@@ -476,12 +542,13 @@ def return_items(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(*COUNTER_ROLES)
+@role_required(*OPERATOR_PAGE_ROLES)
 @require_http_methods(["GET", "POST"])
 def capture(request: HttpRequest) -> HttpResponse:
     """予約資料の確保・到着: scan an item from the shelf or off the van; the answer says where it goes."""
+    _admit(request, Capability.CAPTURE)
     branches = _branches(request)
-    result: services.CaptureResult | None = None
+    result: dict[str, Any] | None = None
     outcome: Outcome | None = None
     if request.method == "POST":
         form = CaptureForm(request.POST, branches=branches)
@@ -489,13 +556,14 @@ def capture(request: HttpRequest) -> HttpResponse:
             branch = _remember_branch(request, form.cleaned_data["branch"])
             assert branch is not None
             try:
-                result = services.reservation_capture(
+                captured = services.reservation_capture(
                     actor=request.user, barcode=form.cleaned_data["scan"], branch_code=branch.code
                 )
             except ValidationError as exc:
                 outcome = _failure(exc)
             else:
-                outcome = Outcome(True, result.note or _("処理しました。"), detail=result.item.title)
+                result = scope_fields.shown_capture(scope_for(request.user), captured)
+                outcome = Outcome(True, captured.note or _("処理しました。"), detail=result["title"])
         else:
             outcome = _form_failure(form)
         form = CaptureForm(initial={"branch": request.POST.get("branch", "")}, branches=branches)
@@ -550,7 +618,10 @@ def items(request: HttpRequest) -> HttpResponse:
         form = ItemForm(initial={"branch": "" if own in pickup_codes else own}, branches=branches)
         status = 200
     return render(
-        request, "loans/items.html", {"form": form, "recent": selectors.recent_items()}, status=status
+        request,
+        "loans/items.html",
+        {"form": form, "recent": selectors.recent_items(), "counter_pages": _counter_pages(request)},
+        status=status,
     )
 
 
@@ -589,7 +660,12 @@ def item_import(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "loans/item_import.html",
-        {"form": form, "report": report, "max_rows": settings.LOANS_ITEM_CSV_MAX_ROWS},
+        {
+            "form": form,
+            "report": report,
+            "max_rows": settings.LOANS_ITEM_CSV_MAX_ROWS,
+            "counter_pages": _counter_pages(request),
+        },
         status=status,
     )
 
@@ -618,7 +694,12 @@ def damage_cases(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "loans/damage_cases.html",
-        {"page": page, "branches": branches, "branch_code": branch.code if branch else ""},
+        {
+            "page": page,
+            "branches": branches,
+            "branch_code": branch.code if branch else "",
+            "counter_pages": _counter_pages(request),
+        },
     )
 
 

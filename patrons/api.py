@@ -21,9 +21,9 @@ from pydantic import BeforeValidator, ConfigDict, SecretStr
 from pydantic_core import PydanticCustomError
 
 from outsourcing.scope import scope_for
+from outsourcing.scope_fields import patron_api_values
 from privacy_admin.accounts.roles import Role
 from privacy_admin.api import ErrorOut, ValidationErrorOut, staff_auth
-from privacy_admin.dataitems import PERSONAL_FIELDS
 
 from .models import Branch, Eligibility, Gender, Patron, PatronCategory
 from .rules import DEFAULT_IDENTITY_DOCUMENTS
@@ -33,7 +33,8 @@ from .services import IdentityEvidence, RegistrationInput, patron_record_view, p
 router = Router(tags=["patrons"])
 
 REGISTER_ROLES = (Role.COUNTER, Role.ADMINISTRATOR)
-# Contractor operators are admitted here and narrowed by their contract's scope in the selector.
+# Contractor operators are admitted here: the selector narrows them to their contract's patrons and
+# outsourcing.scope_fields to its data items (an out-of-scope card is 404 and logged).
 READ_ROLES = (Role.COUNTER, Role.PRIVACY_OFFICER, Role.ADMINISTRATOR, Role.CONTRACTOR)
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -139,9 +140,9 @@ class CardLookupIn(Schema):
 
 
 class PatronOut(Schema):
-    """登録内容。委託先操作員には、契約で扱える項目以外は null で返します。"""
+    """登録内容。委託先操作員には、契約で扱える項目以外は null で返します（利用者番号も含む）。"""
 
-    card_number: str
+    card_number: str | None
     family_name: str | None
     given_name: str | None
     family_name_kana: str | None
@@ -161,41 +162,9 @@ class PatronOut(Schema):
     has_password: bool | None
 
 
-_SHOWN_FIELDS = (
-    "family_name",
-    "given_name",
-    "family_name_kana",
-    "given_name_kana",
-    "birth_date",
-    "gender",
-    "address",
-    "phone",
-    "email",
-    "guardian_name",
-    "category",
-    "eligibility",
-    "registered_branch",
-    "registered_on",
-    "expires_on",
-)
-# The data item (domain §3) each answer field shows, as the model declares it.
-_ITEM_OF = {name: str(PERSONAL_FIELDS[("patrons.Patron", name)].item) for name in _SHOWN_FIELDS} | {
-    "has_password": str(PERSONAL_FIELDS[("patrons.Patron", "password")].item)
-}
-
-
 def _patron_out(actor: Any, patron: Patron) -> dict[str, Any]:
-    values: dict[str, Any] = {name: getattr(patron, name) for name in _SHOWN_FIELDS}
-    values |= {
-        "category": patron.category.code,
-        "registered_branch": patron.registered_branch.code,
-        "has_password": patron.has_password,
-    }
-    allowed = scope_for(actor).data_items
-    if allowed is not None:
-        # A contractor's operator sees only the items its contract names (domain §6).
-        values = {name: value if _ITEM_OF[name] in allowed else None for name, value in values.items()}
-    return {"card_number": patron.card_number, "status": patron.status, **values}
+    # A contractor's operator sees only the items its contract names (domain §6).
+    return patron_api_values(scope_for(actor), patron)
 
 
 def _normalize_card_number(raw: str) -> str:

@@ -1,14 +1,20 @@
-"""Reads of patron data that depend on who asks. Views and the API never query Patron directly."""
+"""Reads of patron data that depend on who asks. Views and the API never query Patron directly.
+
+A contractor's operator reaches a patron registered at one of the contract's branches, or one with a
+reservation to be picked up there or a loan lent there, when the contract grants those records
+(``outsourcing.scope_fields`` explains why). Out of scope looks like absent, and is logged.
+"""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from outsourcing.scope import scope_for
+from outsourcing.scope_fields import sees_loans, sees_reservations
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
 
@@ -20,23 +26,42 @@ def patrons_visible_to(actor: Any) -> QuerySet[Patron]:
     qs = Patron.objects.select_related("category", "registered_branch")
     if scope.branch_ids is None:
         return qs
-    if not scope.branch_ids:
+    if not scope.branch_ids or not scope.data_items:
         return qs.none()
-    return qs.filter(registered_branch_id__in=scope.branch_ids)
+    from loans.models import Loan, Reservation
+
+    branches = scope.branch_ids
+    reach = Q(registered_branch_id__in=branches)
+    if sees_reservations(scope):
+        # 002: the pickup counter serves whoever reserved something to be picked up there.
+        reach |= Q(
+            Exists(Reservation.objects.filter(patron_id=OuterRef("pk"), pickup_branch_id__in=branches))
+        )
+    if sees_loans(scope):
+        reach |= Q(Exists(Loan.objects.filter(patron_id=OuterRef("pk"), branch_id__in=branches)))
+    return qs.filter(reach)
+
+
+def patron_out_of_scope(
+    actor: Any, *, patron_id: int | None, how: str, target_type: str = "patron"
+) -> Http404:
+    """Log an attempt to reach a patron (or a patron function) outside the actor's scope; the 404 to raise."""
+    audit_record(
+        actor=actor,
+        action="patron.out_of_scope",
+        target_type=target_type,
+        target_id=patron_id if patron_id is not None else "",
+        patron_id=patron_id,
+        outcome=Outcome.DENIED,
+        detail={"lookup": how},
+    )
+    return Http404("利用者が見つかりません。")
 
 
 def _not_found(actor: Any, *, exists_elsewhere: Patron | None, how: str) -> Http404:
     if exists_elsewhere is not None:
         # Out of scope: answer as if it did not exist, but leave a trace of the attempt.
-        audit_record(
-            actor=actor,
-            action="patron.out_of_scope",
-            target_type="patron",
-            target_id=exists_elsewhere.pk,
-            patron_id=exists_elsewhere.pk,
-            outcome=Outcome.DENIED,
-            detail={"lookup": how},
-        )
+        return patron_out_of_scope(actor, patron_id=exists_elsewhere.pk, how=how)
     return Http404("利用者が見つかりません。")
 
 

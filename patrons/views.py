@@ -25,6 +25,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from outsourcing import scope_fields
+from outsourcing.scope import scope_for
+from outsourcing.scope_fields import Capability
 from privacy_admin.accounts.permissions import role_required
 from privacy_admin.accounts.roles import Role, has_role
 from privacy_admin.audit.middleware import client_ip
@@ -46,12 +49,12 @@ from .forms import (
 )
 from .imports import patrons_import_school_csv
 from .models import Branch, PaperApplicationForm, Patron, PatronStatus, ProxyApplication
-from .selectors import active_branches, get_patron_for, patrons_visible_to
+from .selectors import active_branches, get_patron_for, patron_out_of_scope, patrons_visible_to
 
 # Counter staff and administrators change patron data; privacy officers only look (domain §1).
 WRITE_ROLES = (Role.COUNTER, Role.ADMINISTRATOR)
-# Contractor operators are admitted to the reading pages, where the selector narrows them to
-# their contract's scope (today: nothing, so they get 404).
+# Contractor operators are admitted to the reading pages (find by card, the patron's page), where the
+# selectors narrow them to their contract's patrons and scope_fields to its data items (002, 004).
 READ_ROLES = (Role.COUNTER, Role.ADMINISTRATOR, Role.PRIVACY_OFFICER, Role.CONTRACTOR)
 
 KANA_SEARCH_LIMIT = 20
@@ -78,6 +81,12 @@ def _patron(request: HttpRequest, public_id: uuid.UUID) -> Patron:
     return get_patron_for(request.user, public_id=public_id)
 
 
+def _admit(request: HttpRequest, capability: Capability, *, how: str) -> None:
+    """An operator without this function in their contract gets 404, and the attempt is logged."""
+    if not scope_fields.may(request.user, capability):
+        raise patron_out_of_scope(request.user, patron_id=None, how=how, target_type="search")
+
+
 def _to_detail(patron: Patron) -> HttpResponse:
     return redirect("patrons:detail", public_id=patron.public_id)
 
@@ -88,12 +97,19 @@ def _to_detail(patron: Patron) -> HttpResponse:
 @role_required(*READ_ROLES)
 @require_http_methods(["GET", "POST"])
 def find(request: HttpRequest) -> HttpResponse:
-    """Find by card number (POST, never a URL), or by フリガナ + 生年月日 for a patron without a card."""
+    """Find by card number (POST, never a URL), or by フリガナ + 生年月日 for a patron without a card.
+
+    Operators find by card only, the patrons of their contract (any other card answers like an unknown
+    one, and the attempt is logged with the patron it named); the フリガナ search lists several patrons
+    at once and is for library staff (``outsourcing.scope_fields``).
+    """
+    kana_allowed = scope_fields.may(request.user, Capability.KANA_SEARCH)
     card_form = FindByCardForm()
-    kana_form = KanaSearchForm()
+    kana_form = KanaSearchForm() if kana_allowed else None
     results: list[Patron] | None = None
     status = 200
     if request.method == "POST" and request.POST.get("search") == "kana":
+        _admit(request, Capability.KANA_SEARCH, how="kana_birth_date")
         kana_form = KanaSearchForm(request.POST)
         if kana_form.is_valid():
             results = _kana_search(request, kana_form)
@@ -146,6 +162,9 @@ def _kana_search(request: HttpRequest, form: KanaSearchForm) -> list[Patron]:
 @require_http_methods(["GET"])
 def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     patron = _patron(request, public_id)
+    scope = scope_for(request.user)
+    if not scope.unrestricted:
+        return _detail_scoped(request, patron)
     checks = list(patron.identity_checks.select_related("checked_by"))
     proxy = ProxyApplication.objects.filter(patron=patron).first()
     paper_forms = list(
@@ -173,6 +192,40 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "renewal_opens_on": rules.renewal_opens_on(patron.expires_on, days_before=days),
             "renewal_days": days,
             "expired": patron.expires_on < today,
+        },
+    )
+
+
+def _detail_scoped(request: HttpRequest, patron: Patron) -> HttpResponse:
+    """The patron's page for a contractor's operator: the contract's items of this patron, the loans
+    lent at the contract's branches and the reservations to be picked up there — values only, built
+    by ``outsourcing.scope_fields``; the template never sees the patron row."""
+    from loans import selectors as loan_selectors
+
+    actor = request.user
+    scope = scope_for(actor)
+    today = services.today()
+    services.patron_record_view(actor=actor, patron=patron, what="detail")
+    loans = reservations = None
+    if scope_fields.sees_loans(scope):
+        loans = [
+            scope_fields.shown_loan(scope, loan, today=today)
+            for loan in loan_selectors.loans_of_patron(actor, patron)
+        ]
+    if scope_fields.sees_reservations(scope):
+        reservations = [
+            scope_fields.shown_reservation(scope, r)
+            for r in loan_selectors.reservations_of_patron(actor, patron)
+        ]
+    return render(
+        request,
+        "patrons/detail_scoped.html",
+        {
+            "fields": scope_fields.patron_fields(scope, patron),
+            "cancelled": patron.status != PatronStatus.ACTIVE,
+            "loans": loans,
+            "reservations": reservations,
+            "today": today,
         },
     )
 

@@ -302,7 +302,9 @@ def test_kana_search_impossible_date(login: Any, counter_staff: Any) -> None:
     assert not AuditEvent.objects.filter(action="patron.search").exists()
 
 
-def test_contractor_kana_search_finds_nothing(login: Any, contractor_operator: Any, patron: Patron) -> None:
+def test_contractor_kana_search_is_404_and_logged(
+    login: Any, contractor_operator: Any, patron: Patron
+) -> None:
     response = login(contractor_operator).post(
         reverse("patrons:find"),
         {
@@ -312,8 +314,16 @@ def test_contractor_kana_search_finds_nothing(login: Any, contractor_operator: A
             "birth_date": "1985-06-15",
         },
     )
-    assert response.status_code == 200
+    # The フリガナ search lists several patrons at once: library staff only (outsourcing.scope_fields).
+    assert response.status_code == 404
     assert patron.family_name not in response.content.decode()
+    event = AuditEvent.objects.get(action="patron.out_of_scope")
+    assert (event.outcome, event.target_type, event.detail) == (
+        Outcome.DENIED,
+        "search",
+        {"lookup": "kana_birth_date"},
+    )
+    assert not AuditEvent.objects.filter(action="patron.search").exists()
 
 
 # --- detail -----------------------------------------------------------------------------------
