@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from patrons.models import Patron
-from privacy_admin.dataitems import DataItem, declare_personal_fields
+from privacy_admin.dataitems import DataItem, declare_not_personal, declare_personal_fields
 
 REGISTER_ENTRY_REQUESTS = "privacy-requests"  # 保有個人情報の開示・訂正・利用停止請求に関する事務
 
@@ -473,6 +473,7 @@ declare_personal_fields(
     principal_name=DataItem.NAME,
     identity_document_type=DataItem.IDENTITY_DOCUMENT_TYPE,
     patron=DataItem.CARD_NUMBER,
+    requester_kind=DataItem.REQUESTER_KIND,
 )
 declare_personal_fields(
     "disclosure_requests.ThirdPartyConsultation",
@@ -485,4 +486,7 @@ declare_personal_fields(
     register_entry=REGISTER_ENTRY_REQUESTS,
     complainant_name=DataItem.NAME,
     contact=DataItem.CONTACT,
+)
+declare_not_personal(
+    "disclosure_requests.RuleProfile", reason="期限ルールの名称（設定のマスタ）", fields=("name",)
 )

@@ -25,6 +25,7 @@ from django.template import TemplateDoesNotExist, loader
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacy_admin.accounts.permissions import role_required
+from privacy_admin.registry import incident_selectors
 from privacy_admin.wareki import format_japanese_date
 
 from . import selectors, services
@@ -103,7 +104,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The landing page: what is due, what is late, what waits on the requester, and a month of deadlines."""
     today = services.today()
     board = selectors.dashboard(request.user, today=today, month=_month_param(request.GET.get("month")))
-    return render(request, "disclosure_requests/dashboard.html", {"board": board, "today": today})
+    # Open incidents and their next deadline (要綱 第48条; 法第68条): registry.incident_selectors.
+    incident_rows = incident_selectors.dashboard_panel(request.user, on=today)
+    return render(
+        request,
+        "disclosure_requests/dashboard.html",
+        {"board": board, "today": today, "incident_rows": incident_rows},
+    )
 
 
 @role_required(*ROLES)

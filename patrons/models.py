@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from privacy_admin.dataitems import DataItem, declare_personal_fields
+from privacy_admin.dataitems import DataItem, declare_not_personal, declare_personal_fields
 
 REGISTER_ENTRY_LIBRARY_USE = "library-use"  # 図書館資料の館内および館外利用等に関する業務 (002)
 
@@ -267,4 +267,13 @@ declare_personal_fields(
     register_entry=REGISTER_ENTRY_LIBRARY_USE,
     document_type=DataItem.IDENTITY_DOCUMENT_TYPE,
     document_issued_on=DataItem.IDENTITY_DOCUMENT_TYPE,
+    patron=DataItem.CARD_NUMBER,
 )
+declare_personal_fields(
+    "patrons.ProxyApplication", register_entry=REGISTER_ENTRY_LIBRARY_USE, patron=DataItem.CARD_NUMBER
+)
+declare_personal_fields(
+    "patrons.PaperApplicationForm", register_entry=REGISTER_ENTRY_LIBRARY_USE, patron=DataItem.CARD_NUMBER
+)
+declare_not_personal("patrons.Branch", reason="館・受取窓口の名称（施設の名称）", fields=("name",))
+declare_not_personal("patrons.PatronCategory", reason="利用者区分の名称（区分のマスタ）", fields=("name",))

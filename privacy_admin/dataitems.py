@@ -47,6 +47,10 @@ class DataItem(models.TextChoices):
     # 新宿区 学校図書館支援業務 (004): 学習内容（貸出記録に限定）
     LEARNING_LOANS = "learning_loans", _("学習内容（貸出記録に限定）")
     ACCESS_LOG = "access_log", _("アクセスログ（操作履歴）")
+    # 開示等請求 (003 第17条第2項): the request is made by the person or a representative.
+    REQUESTER_KIND = "requester_kind", _("請求者の区分（本人・代理人）")
+    # 受託者の取扱者 (004 特記事項; 002): who attended which privacy training.
+    TRAINING_RECORD = "training_record", _("研修の受講記録")
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,20 @@ step .venv/bin/mypy .
 step "$PY" manage.py check --fail-level ERROR
 step "$PY" manage.py makemigrations --check --dry-run
 
+# The field inventory (要綱 第16条): every personal-data field declared, each pointing at a registered
+# entry. Run on a fresh throwaway SQLite database migrated up to the register (its data migration
+# registers the core entries), so it checks the code, not whatever a developer's database holds.
+echo "==> manage.py privacy_inventory --check (fresh SQLite)"
+inventory_dir=$(mktemp -d)
+inventory_env=(env -u DATABASE_URL PRIVACY_ADMIN_VAR_DIR="$inventory_dir")
+set +e
+"${inventory_env[@]}" "$PY" manage.py migrate registry -v0 &&
+    "${inventory_env[@]}" "$PY" manage.py privacy_inventory --check
+rc=$?
+set -e
+rm -rf "$inventory_dir"
+((rc == 0)) || exit "$rc"
+
 echo "==> pytest"
 set +e
 .venv/bin/pytest -q -p no:cacheprovider "$@"

@@ -13,6 +13,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from privacy_admin.dataitems import DataItem, declare_personal_fields
+from privacy_admin.registry.entries import CONTRACTOR_OVERSIGHT, LIBRARY_USE
+
 
 class Outcome(models.TextChoices):
     SUCCESS = "success", _("成功")
@@ -62,6 +65,19 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
+
+
+# Whose record was seen or changed: the access log is part of the patron's processing (000 第3; the
+# held-data package shows it to the patron).
+declare_personal_fields("audit.AuditEvent", register_entry=LIBRARY_USE, patron_id=DataItem.ACCESS_LOG)
+# Who did it: the operators' own records (002: 操作履歴は自動保存され、後日の確認を可能としている).
+declare_personal_fields(
+    "audit.AuditEvent",
+    register_entry=CONTRACTOR_OVERSIGHT,
+    actor=DataItem.ACCESS_LOG,
+    actor_username=DataItem.ACCESS_LOG,
+    ip=DataItem.ACCESS_LOG,
+)
 
 
 class ChainHead(models.Model):

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from privacy_admin.dataitems import DataItem
+from privacy_admin.dataitems import DataItem, declare_not_personal
 
 
 class CollectionSource(models.TextChoices):
@@ -220,5 +220,16 @@ class Incident(models.Model):
         """APPI art. 68: any trigger met opens the report to the Commission and the notice to each person."""
         return self.involves_sensitive or self.financial_harm or self.wrongful_purpose or self.more_than_100
 
+
+declare_not_personal(
+    "registry.RegisterEntry",
+    reason="個人情報取扱事務・個人情報ファイルの名称（登録簿そのもの）",
+    fields=("name", "file_name"),
+)
+declare_not_personal(
+    "registry.Incident",
+    reason="事案を発見・報告した職員の氏名（職務の遂行に係る記録。本人は事案の記録の対象者ではない）",
+    fields=("discovered_by", "board_reported_by"),
+)
 
 __all__ = ["CollectionSource", "DataItem", "Incident", "RegisterEntry", "RegisterPrint"]
