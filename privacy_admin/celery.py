@@ -54,4 +54,17 @@ app.conf.beat_schedule = {
         "task": "privacy_admin.audit.tasks.purge_expired_events",
         "schedule": crontab(hour=3, minute=40),
     },
+    # 004 特記事項10: on the day after a contract's last day its operators' accounts close and the
+    # contract-end step (data returned or erased, certified) opens.
+    "outsourcing-close-ended-contracts": {
+        "task": "outsourcing.tasks.close_ended_contracts",
+        "schedule": crontab(hour=0, minute=5),
+    },
+    # 002: 既に承認されていても見直しをする (pre-approved too); 004 特記事項12: 是正措置. Each morning the
+    # privacy officers get reviews due within 30 days or overdue and overdue corrective actions
+    # (contract numbers, dates and counts only).
+    "outsourcing-remind-oversight": {
+        "task": "outsourcing.oversight_tasks.remind_oversight_due",
+        "schedule": crontab(hour=8, minute=15),
+    },
 }

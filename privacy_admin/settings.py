@@ -89,10 +89,15 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "privacy_admin.accounts.middleware.IdleTimeoutMiddleware",
+    # An operator's session ends once their contract is not in force (outsourcing issue, 002).
+    "outsourcing.auth.OperatorGateMiddleware",
+    # TOTP token, forced password change, required TOTP enrolment, before anything else.
+    "privacy_admin.accounts.security.AccountSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "privacy_admin.accounts.middleware.NoStoreMiddleware",
+    "outsourcing.middleware.OperatorSessionMiddleware",
     # AxesMiddleware must be last (django-axes docs).
     "axes.middleware.AxesMiddleware",
 ]
@@ -201,6 +206,20 @@ AXES_ENABLE_ADMIN = True  # administrators can see and clear lockouts
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
+# --- Account security: password expiry and history, two-factor (outsourcing issue; 002: 個人ID
+# とパスワードを付与、パスワードには有効期間を設定し、定期的な変更を操作員に求めている) ---------------------
+# A password expires after this many days (0 = never); the next request goes to the change page.
+PASSWORD_EXPIRY_DAYS = env.int("PASSWORD_EXPIRY_DAYS", default=90)
+if PASSWORD_EXPIRY_DAYS < 0:
+    raise ImproperlyConfigured("PASSWORD_EXPIRY_DAYS must be 0 (never) or more")
+# No reuse of the current password or the last 5; the validator also records every new hash.
+AUTH_PASSWORD_VALIDATORS.append(
+    {"NAME": "privacy_admin.accounts.passwords.PasswordHistoryValidator", "OPTIONS": {"remember": 5}}
+)
+# TOTP (django-otp) is open to every account; when true, privacy officers and administrators must enrol.
+OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="図書館利用者プライバシー管理")
+
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("日本語")), ("en", _("English"))]
@@ -245,6 +264,24 @@ LIBRARY_OFFICE = env.str("LIBRARY_OFFICE", default="あさひ市立図書館 管
 LIBRARY_HEAD = env.str("LIBRARY_HEAD", default=f"{LIBRARY_NAME}長")
 LIBRARY_MUNICIPALITY = env.str("LIBRARY_MUNICIPALITY", default="あさひ市")
 LIBRARY_APPEAL_AUTHORITY = env.str("LIBRARY_APPEAL_AUTHORITY", default="あさひ市教育委員会")
+# 要綱 第49条: what the public page says about where and how to apply (blank: the line is left out).
+LIBRARY_OFFICE_ADDRESS = env.str("LIBRARY_OFFICE_ADDRESS", default="")
+LIBRARY_OFFICE_PHONE = env.str("LIBRARY_OFFICE_PHONE", default="")
+LIBRARY_OFFICE_HOURS = env.str("LIBRARY_OFFICE_HOURS", default="開館日の午前9時から午後5時まで")
+LIBRARY_SUPERVISOR_CONTACT = env.str("LIBRARY_SUPERVISOR_CONTACT", default="")
+# 要綱 第28条: the fee is the actual cost of copies (yen per A3-or-smaller sheet).
+PRIVACY_COPY_FEE_MONOCHROME_YEN = env.int("PRIVACY_COPY_FEE_MONOCHROME_YEN", default=10)
+PRIVACY_COPY_FEE_COLOR_YEN = env.int("PRIVACY_COPY_FEE_COLOR_YEN", default=50)
+# 要綱 第48条「遅滞なく」: the written report and prevention plan are due this many days after discovery.
+INCIDENT_WRITTEN_REPORT_DAYS = env.int("INCIDENT_WRITTEN_REPORT_DAYS", default=14)
+# Access review: events outside these local opening hours [open, close) are flagged (002: 平日は午後8時まで).
+ACCESS_REVIEW_OPENING_HOURS = env.str("ACCESS_REVIEW_OPENING_HOURS", default="9-20")
+try:
+    _open, _close = (int(h) for h in ACCESS_REVIEW_OPENING_HOURS.split("-"))
+    if not 0 <= _open < _close <= 24:
+        raise ValueError
+except ValueError:
+    raise ImproperlyConfigured("ACCESS_REVIEW_OPENING_HOURS must look like 9-20 (open-close hours)") from None
 # 要綱 第4条1: residence in the city or a listed neighbouring municipality.
 PATRON_ELIGIBLE_MUNICIPALITIES = env.list(
     "PATRON_ELIGIBLE_MUNICIPALITIES",

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from outsourcing.print_guard import print_attempt
+
 from .api import api
 from .views import home
 
@@ -20,6 +22,7 @@ urlpatterns = [
     path("public/register/", include("privacy_admin.registry.public_urls")),
     path("outsourcing/oversight/", include("outsourcing.oversight_urls")),
     path("outsourcing/access-review/", include("outsourcing.review_urls")),
+    path("outsourcing/print-attempt/", print_attempt, name="operator_print_attempt"),
     path("outsourcing/", include("outsourcing.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from disclosure_requests import labels as request_labels
 from loans import labels as loans_labels
 from outsourcing import labels as outsourcing_labels
+from privacy_admin.accounts import labels as account_labels
 from privacy_admin.registry import labels as registry_labels
 
 ACTION_LABELS: dict[str, str] = {
@@ -37,6 +38,7 @@ ACTION_LABELS |= (
     | request_labels.ACTION_LABELS
     | registry_labels.ACTION_LABELS
     | outsourcing_labels.ACTION_LABELS
+    | account_labels.ACTION_LABELS
 )
 
 # Prefixes offered in the filter ("patron." = every patron.* action).

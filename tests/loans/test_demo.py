@@ -10,6 +10,7 @@ from django.core.management import call_command
 from loans import services
 from loans.demo import seed_circulation
 from loans.models import CirculationDailyStat, DamageCase, Item, Loan, Reservation
+from outsourcing.demo import SCHOOL_BRANCH
 from privacy_admin.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,8 @@ def test_seed_circulation_fills_every_state_and_is_idempotent(demo_patrons) -> N
     out = io.StringIO()
     seed_circulation(stdout=out)
     assert Item.objects.count() == 200
-    assert Loan.objects.count() == 40
+    # The school contract's demo (outsourcing.demo) lends to its own pupils besides these 40.
+    assert Loan.objects.exclude(patron__registered_branch__code=SCHOOL_BRANCH[0]).count() == 40
     assert Loan.objects.filter(due_on__lt=services.today()).exists()  # some are overdue
     for status in Reservation.Status.values:
         assert Reservation.objects.filter(status=status).count() == 15, status

@@ -19,11 +19,14 @@ from faker import Faker
 
 from disclosure_requests.demo import seed_requests
 from loans.demo import seed_circulation
+from outsourcing.demo import seed_contracts
 from patrons import services
 from patrons.models import Branch, Patron, PatronCategory
 from privacy_admin.accounts.models import StaffProfile
 from privacy_admin.accounts.roles import Role
 from privacy_admin.audit.context import audit_context
+from privacy_admin.registry.demo import seed_register
+from privacy_admin.registry.incident_demo import seed_incidents
 
 BRANCHES = [
     # code, name, kind, takes registrations (要綱 第3条)
@@ -72,13 +75,21 @@ class Command(BaseCommand):
             created = self._patrons(options["patrons"])
             # Circulation and requests need the branches, accounts and patrons above.
             out: Any = self.stdout  # an OutputWrapper writes like a TextIO
+            today = timezone.localdate()
+            # The register first: contracts name the entry they serve.
+            seed_register(today=today, stdout=out)
             seed_circulation(stdout=out)
             seed_requests(stdout=out)
+            operators = seed_contracts(today=today, stdout=out)
+            officer = get_user_model().objects.get(username="officer")
+            seed_incidents(today=today, actor=officer)
         self.stdout.write(f"利用者: {Patron.objects.count()}（今回追加 {created}）")
         self.stdout.write("")
         self.stdout.write("デモ用ログイン / demo logins  (http://127.0.0.1:8000/)")
         for username, password, role, _branch, _staff in DEMO_ACCOUNTS:
             self.stdout.write(f"  {ROLE_LABEL[role]:<16} {username:<9} {password}")
+        for username, password, contract in operators:
+            self.stdout.write(f"  {'委託先操作員':<16} {username:<9} {password}  ({contract})")
 
     def _branches(self) -> dict[str, Branch]:
         result = {}
