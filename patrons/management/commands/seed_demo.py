@@ -86,10 +86,12 @@ class Command(BaseCommand):
         self.stdout.write(f"利用者: {Patron.objects.count()}（今回追加 {created}）")
         self.stdout.write("")
         self.stdout.write("デモ用ログイン / demo logins  (http://127.0.0.1:8000/)")
+        operator_names = {username for username, _password, _label in operators}
         for username, password, role, _branch, _staff in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {ROLE_LABEL[role]:<16} {username:<9} {password}")
-        for username, password, contract in operators:
-            self.stdout.write(f"  {'委託先操作員':<16} {username:<9} {password}  ({contract})")
+            if username not in operator_names:
+                self.stdout.write(f"  {ROLE_LABEL[role]:<16} {username:<9} {password}")
+        for username, password, label in operators:
+            self.stdout.write(f"  {label:<16} {username:<9} {password}")
 
     def _branches(self) -> dict[str, Branch]:
         result = {}
