@@ -12,7 +12,7 @@ import os
 import sys
 import time
 
-MODULES = ["bench.audit_log", "bench.circulation"]
+MODULES = ["bench.audit_log", "bench.circulation", "bench.registry"]
 
 
 def main() -> int:

@@ -32,11 +32,17 @@ def _static_only_fetcher() -> Any:
     return StaticOnlyFetcher(allowed_protocols={"file"})
 
 
-def render_html_to_pdf(html: str) -> bytes:
+def html_document(html: str, *, document_class: Any = None) -> Any:
+    """A WeasyPrint ``HTML`` (or ``document_class``, a subclass) for ``html`` that may load static
+    files only — for callers that lay out and write in separate steps, like the register's parts."""
     from weasyprint import HTML  # imported late: loading Pango takes a moment
 
-    document = HTML(string=html, base_url=_STATIC_ROOT.as_uri() + "/", url_fetcher=_static_only_fetcher())
-    return bytes(document.write_pdf())
+    cls = document_class or HTML
+    return cls(string=html, base_url=_STATIC_ROOT.as_uri() + "/", url_fetcher=_static_only_fetcher())
+
+
+def render_html_to_pdf(html: str) -> bytes:
+    return bytes(html_document(html).write_pdf())
 
 
 def render_pdf(template_name: str, context: dict[str, Any] | None = None) -> bytes:

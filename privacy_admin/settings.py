@@ -274,6 +274,8 @@ PRIVACY_COPY_FEE_MONOCHROME_YEN = env.int("PRIVACY_COPY_FEE_MONOCHROME_YEN", def
 PRIVACY_COPY_FEE_COLOR_YEN = env.int("PRIVACY_COPY_FEE_COLOR_YEN", default=50)
 # 要綱 第48条「遅滞なく」: the written report and prevention plan are due this many days after discovery.
 INCIDENT_WRITTEN_REPORT_DAYS = env.int("INCIDENT_WRITTEN_REPORT_DAYS", default=14)
+# The whole register renders in parts in this many processes (0: the cores, at most 4; 1: never fork).
+REGISTER_PDF_WORKERS = env.int("REGISTER_PDF_WORKERS", default=0)
 # Access review: events outside these local opening hours [open, close) are flagged (002: 平日は午後8時まで).
 ACCESS_REVIEW_OPENING_HOURS = env.str("ACCESS_REVIEW_OPENING_HOURS", default="9-20")
 try:
