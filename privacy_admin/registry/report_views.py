@@ -20,9 +20,10 @@ from privacy_admin.accounts.roles import Role
 from . import reports
 
 ROLES = (Role.ADMINISTRATOR, Role.PRIVACY_OFFICER)
-PREVIEW_TEMPLATES = {
-    reports.REGISTER_STATUS: "registry/reports/register_status.html",
-    reports.ENFORCEMENT: "registry/reports/enforcement.html",
+# The body each preview shares with its PDF; the URL names are the report codes (and "<code>_pdf").
+PREVIEW_BODIES = {
+    reports.REGISTER_STATUS: "registry/reports/_register_status_body.html",
+    reports.ENFORCEMENT: "registry/reports/_enforcement_body.html",
 }
 
 
@@ -67,7 +68,13 @@ def _preview(request: HttpRequest, report: str) -> HttpResponse:
     if not ok:
         messages.warning(request, "指定された年度が正しくないため、直近の終了した年度を表示しています。")
     context = reports.report_context(report, year) | {"year": year, "years": _years(), "report_code": report}
-    return render(request, PREVIEW_TEMPLATES[report], context)
+    context |= {
+        "summary": context.get("report") or context.get("status"),
+        "body_template": PREVIEW_BODIES[report],
+        "preview_url": reverse(f"annual_reports:{report}"),
+        "pdf_url": reverse(f"annual_reports:{report}_pdf"),
+    }
+    return render(request, "registry/reports/preview.html", context)
 
 
 def _pdf(request: HttpRequest, report: str) -> HttpResponse:

@@ -22,37 +22,12 @@ from privacy_admin.dataitems import DataItem
 from privacy_admin.wareki import format_japanese_date
 
 from .models import CollectionSource, RegisterEntry
-from .services import field_label
+from .services import EDITABLE_FIELDS, field_label
 
 SEARCH_MAX = 100  # characters of a search query used
 
 # Fields shown in the history, in the order of the register's sheet.
-HISTORY_FIELDS: tuple[str, ...] = (
-    "name",
-    "purpose",
-    "department",
-    "subjects",
-    "extra_items",
-    "free_items",
-    "record_range",
-    "collection_sources",
-    "collection_source_note",
-    "collection_method",
-    "outsourced",
-    "outsourcing_note",
-    "online_connection",
-    "online_connection_note",
-    "sensitive",
-    "regular_recipients",
-    "retention_period",
-    "request_office",
-    "special_procedure",
-    "file_name",
-    "starts_on",
-    "changed_on",
-    "abolished_on",
-    "status",
-)
+HISTORY_FIELDS: tuple[str, ...] = (*EDITABLE_FIELDS, "changed_on", "abolished_on", "status")
 _ORDER = {value: i for i, value in enumerate(HISTORY_FIELDS)}
 # simple-history's types, and the abolition (a change to status "abolished").
 _KINDS = {"+": "create", "~": "change", "-": "delete"}
