@@ -19,6 +19,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -150,7 +151,7 @@ def _report_list_context(request: HttpRequest, found: Contract) -> dict[str, Any
         "unreviewed": sel.unreviewed_count(found),
         "missing_days": sel.missing_daily_reports(found, month_start=month_start, on=on),
         "missing_months": sel.missing_monthly_reports(found, on=on),
-        "weekdays_rule": "月曜日から土曜日",
+        "weekdays_rule": _("月曜日から土曜日"),
     }
 
 
