@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from privacy_admin.accounts.roles import Role, has_role
 from privacy_admin.audit.services import audit_record
+from privacy_admin.validation import refuse
 from privacy_admin.wareki import to_wareki_era_year
 
 from .models import Channel, Complaint, PrivacyRequest
@@ -33,10 +34,6 @@ FISCAL_YEAR_START_MONTH = 4  # 年度: April to March
 
 def today() -> dt.date:
     return timezone.localdate()
-
-
-def _refuse(key: str, message: str) -> ValidationError:
-    return ValidationError({key: [ValidationError(message)]})
 
 
 def fiscal_year_of(day: dt.date) -> int:
@@ -155,7 +152,7 @@ def complaint_receive(
         except IntegrityError:
             # Two receipts took the same number at once: take the next one.
             continue
-    raise _refuse("received_on", "受付番号を採番できませんでした。もう一度登録してください。")
+    raise refuse("received_on", "受付番号を採番できませんでした。もう一度登録してください。")
 
 
 def _lock(complaint: Complaint) -> Complaint:
@@ -165,11 +162,11 @@ def _lock(complaint: Complaint) -> Complaint:
 def complaint_assign(*, actor: Any, complaint: Complaint, assignee: Any) -> Complaint:
     """Assign the complaint to a privacy officer (要綱 第45条第2項: 体制の整備; 第8条 管理責任者)."""
     if assignee is None or not has_role(assignee, Role.PRIVACY_OFFICER):
-        raise _refuse("assignee", "担当者には個人情報保護責任者を選んでください。")
+        raise refuse("assignee", "担当者には個人情報保護責任者を選んでください。")
     with transaction.atomic():
         locked = _lock(complaint)
         if locked.status == Complaint.Status.CLOSED:
-            raise _refuse("assignee", "完了した苦情の担当者は変更できません。")
+            raise refuse("assignee", "完了した苦情の担当者は変更できません。")
         locked.assigned_to = assignee
         locked.save(update_fields=["assigned_to"])
         _audit(actor=actor, action="complaint.assign", complaint=locked, detail={"assignee_id": assignee.pk})
@@ -188,7 +185,7 @@ def complaint_answer(*, actor: Any, complaint: Complaint, answer: str, answered_
     with transaction.atomic():
         locked = _lock(complaint)
         if locked.status == Complaint.Status.CLOSED:
-            raise _refuse("answer", "完了した苦情の回答は変更できません。")
+            raise refuse("answer", "完了した苦情の回答は変更できません。")
         first = locked.status == Complaint.Status.OPEN
         locked.answer = text
         locked.answered_on = answered_on
@@ -208,13 +205,13 @@ def complaint_close(*, actor: Any, complaint: Complaint, closed_on: dt.date) -> 
     with transaction.atomic():
         locked = _lock(complaint)
         if locked.status == Complaint.Status.CLOSED:
-            raise _refuse("closed_on", "この苦情はすでに完了しています。")
+            raise refuse("closed_on", "この苦情はすでに完了しています。")
         if locked.status != Complaint.Status.ANSWERED or locked.answered_on is None:
-            raise _refuse("closed_on", "回答を記録してから完了にしてください。")
+            raise refuse("closed_on", "回答を記録してから完了にしてください。")
         if closed_on > today():
-            raise _refuse("closed_on", "完了日に未来の日付は入力できません。")
+            raise refuse("closed_on", "完了日に未来の日付は入力できません。")
         if closed_on < locked.answered_on:
-            raise _refuse("closed_on", "完了日が回答日より前です。")
+            raise refuse("closed_on", "完了日が回答日より前です。")
         locked.closed_on = closed_on
         locked.status = Complaint.Status.CLOSED
         locked.save(update_fields=["closed_on", "status"])

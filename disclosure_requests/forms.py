@@ -18,6 +18,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from patrons.forms import add_service_errors
+from privacy_admin.forms import date_field
 from privacy_admin.wareki import to_wareki_era_year
 
 from .models import (
@@ -36,10 +37,6 @@ from .services import request_identity_documents
 
 __all__ = ["add_service_errors"]
 
-_DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d"]
-_DATE_INVALID = _(
-    "存在しない日付か、形式が正しくありません。YYYY-MM-DD の形で正しい日付を入力してください（例: 2026-04-01）。"
-)
 _TOO_LONG = _("%(limit_value)d文字以内で入力してください（現在%(show_value)d文字）。")
 _BAD_CHOICE = _("一覧から選んでください。")
 _NUL = _("使用できない制御文字（NUL）が含まれています。")
@@ -66,17 +63,6 @@ def _text(
         widget=widget,
         help_text=help_text,
         error_messages={"max_length": _TOO_LONG},
-    )
-
-
-def _date(label: Any, *, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=_DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _DATE_INVALID},
-        help_text=help_text,
     )
 
 
@@ -116,7 +102,7 @@ class ReceiveForm(forms.Form):
     """開示請求書・訂正請求書・利用停止請求書 (要綱 第18条, 第31条, 第38条)."""
 
     kind = _choice(_("請求の種類"), RequestKind.choices, widget=forms.RadioSelect())
-    received_on = _date(
+    received_on = date_field(
         _("受付日"), help_text=_("請求書が届いた日。この日は期間に算入しません（初日不算入）。")
     )
     channel = _choice(_("受付方法"), Channel.choices, widget=forms.RadioSelect())
@@ -152,7 +138,7 @@ class ReceiveForm(forms.Form):
         help_text=_("請求者が利用者であれば入力します。番号は画面のURLには出ません。"),
         inputmode="numeric",
     )
-    disclosed_on = _date(_("開示を受けた日（訂正・利用停止）"))
+    disclosed_on = date_field(_("開示を受けた日（訂正・利用停止）"))
     based_on_number = _text(_("基となる開示請求の受付番号（任意）"), 32, placeholder="R8-開示-0001")
     correction_content = _text(
         _("訂正を求める内容（訂正請求）"), _length(PrivacyRequest, "correction_content"), rows=3
@@ -193,27 +179,27 @@ class ReceiveForm(forms.Form):
 
 class AmendmentForm(forms.Form):
     prefix = "amend"
-    requested_on = _date(_("補正を求めた日"))
+    requested_on = date_field(_("補正を求めた日"))
     what_to_fix = _text(_("補正を求める事項"), 1000, rows=3)
 
 
 class AmendmentCompleteForm(forms.Form):
     prefix = "complete"
-    completed_on = _date(_("補正された請求が届いた日"))
+    completed_on = date_field(_("補正された請求が届いた日"))
 
 
 class ExtensionForm(forms.Form):
     prefix = "extend"
     days = _int(_("延長日数"), min_value=None)
     reason = _text(_("延長の理由"), 1000, rows=2)
-    notified_on = _date(_("延長を通知した日"))
+    notified_on = date_field(_("延長を通知した日"))
 
 
 class SpecialExtensionForm(forms.Form):
     prefix = "special"
     reason = _text(_("特例を適用する理由"), 1000, rows=2)
-    notified_on = _date(_("特例延長を通知した日"))
-    remainder_due_on = _date(_("残りの部分（訂正・利用停止は決定全体）の決定期限"))
+    notified_on = date_field(_("特例延長を通知した日"))
+    remainder_due_on = date_field(_("残りの部分（訂正・利用停止は決定全体）の決定期限"))
 
 
 class ConsultationForm(forms.Form):
@@ -221,12 +207,12 @@ class ConsultationForm(forms.Form):
     third_party_name = _text(_("第三者の氏名・名称"), 100)
     third_party_address = _text(_("第三者の住所"), 120)
     information_concerned = _text(_("照会する情報の内容"), 1000, rows=2)
-    sent_on = _date(_("照会日"))
+    sent_on = date_field(_("照会日"))
 
 
 class OpinionForm(forms.Form):
     prefix = "opinion"
-    received_on = _date(_("意見書の受領日"))
+    received_on = date_field(_("意見書の受領日"))
     objected = forms.TypedChoiceField(
         label=_("意見の内容"),
         choices=[("false", _("開示に反対しない")), ("true", _("開示に反対する"))],
@@ -240,7 +226,7 @@ class OpinionForm(forms.Form):
 class DecisionForm(forms.Form):
     prefix = "decide"
     outcome = _choice(_("決定"), [], widget=forms.RadioSelect())
-    decided_on = _date(_("決定日"))
+    decided_on = date_field(_("決定日"))
     reasons = forms.MultipleChoiceField(
         label=_("不開示の理由区分（要綱 第19条）"),
         choices=WithholdingReason.choices,
@@ -249,7 +235,7 @@ class DecisionForm(forms.Form):
         error_messages={"invalid_choice": _BAD_CHOICE},
     )
     reason_text = _text(_("理由"), 2000, rows=3)
-    reason_lapses_on = _date(_("理由がなくなる時期（分かる場合）"))
+    reason_lapses_on = date_field(_("理由がなくなる時期（分かる場合）"))
     disclosed_content = _text(_("開示する保有個人情報"), 2000, rows=2)
     is_partial_scope = forms.BooleanField(
         label=_("相当の部分についての決定（期限の特例、要綱 第25条）"), required=False
@@ -282,15 +268,15 @@ class DecisionForm(forms.Form):
 class DisclosureExecutionForm(forms.Form):
     prefix = "disclose"
     method = _choice(_("実施方法"), [_BLANK, *DisclosureExecution.Method.choices])
-    method_requested_on = _date(_("実施方法の申出日"))
-    carried_out_on = _date(_("開示の実施日"))
+    method_requested_on = date_field(_("実施方法の申出日"))
+    carried_out_on = date_field(_("開示の実施日"))
     fee_yen = _int(_("費用（実費・円）"), help_text=_("実費の範囲内（要綱 第28条）。無料は 0。"))
     fee_basis = _text(_("費用の内訳"), 200, placeholder="写し 10枚×10円、郵送料 110円")
 
 
 class CorrectionExecutionForm(forms.Form):
     prefix = "correct"
-    corrected_on = _date(_("訂正の実施日"))
+    corrected_on = date_field(_("訂正の実施日"))
     what_was_corrected = _text(_("訂正の内容"), 2000, rows=2)
     recipients = _text(
         _("提供先（通知先）"),
@@ -298,17 +284,17 @@ class CorrectionExecutionForm(forms.Form):
         rows=2,
         help_text=_("訂正した情報を提供していた先がある場合（要綱 第36条）。"),
     )
-    recipients_notified_on = _date(_("提供先への通知日"))
+    recipients_notified_on = date_field(_("提供先への通知日"))
 
 
 class SuspensionExecutionForm(forms.Form):
     prefix = "suspend"
-    carried_out_on = _date(_("利用停止の実施日"))
+    carried_out_on = date_field(_("利用停止の実施日"))
 
 
 class WithdrawForm(forms.Form):
     prefix = "withdraw"
-    on = _date(_("取下げの日"))
+    on = date_field(_("取下げの日"))
 
 
 def step_initial(today: dt.date) -> dict[str, dict[str, Any]]:

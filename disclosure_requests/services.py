@@ -21,8 +21,6 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -30,7 +28,9 @@ from django.utils import timezone
 from patrons import selectors as patron_selectors
 from patrons import services as patron_services
 from privacy_admin.audit.services import audit_record
-from privacy_admin.wareki import format_japanese_date, to_wareki_era_year
+from privacy_admin.validation import FieldErrors, refuse
+from privacy_admin.wareki import format_date as _ymd
+from privacy_admin.wareki import to_wareki_era_year
 
 from . import deadlines
 from .models import (
@@ -112,31 +112,6 @@ def today() -> dt.date:
     return _local_today()
 
 
-def _ymd(day: dt.date) -> str:
-    return format_japanese_date(day, style=settings.DATE_ERA_STYLE)
-
-
-class _Errors:
-    def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
-
-    def add(self, key: str, message: str) -> None:
-        self.errors.setdefault(key, []).append(message)
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.errors
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError(
-                {key: [ValidationError(m) for m in messages] for key, messages in self.errors.items()}
-            )
-
-
-def _refuse(key: str, message: str) -> ValidationError:
-    return ValidationError({key: [ValidationError(message)]})
-
-
 def _max_length(model: Any, name: str) -> int:
     return int(getattr(model._meta.get_field(name), "max_length", 0) or 0)
 
@@ -146,7 +121,7 @@ def _label(model: Any, name: str) -> str:
 
 
 def _text(
-    errors: _Errors,
+    errors: FieldErrors,
     key: str,
     raw: object,
     *,
@@ -179,7 +154,7 @@ def _text(
 
 
 def _date(
-    errors: _Errors, key: str, value: object, *, label: str, required: bool = True, on: dt.date
+    errors: FieldErrors, key: str, value: object, *, label: str, required: bool = True, on: dt.date
 ) -> dt.date | None:
     """A date that is given (when required) and not in the future."""
     if value is None or value == "":
@@ -195,7 +170,7 @@ def _date(
     return value
 
 
-def _choice(errors: _Errors, key: str, value: object, choices: Iterable[str], message: str) -> str:
+def _choice(errors: FieldErrors, key: str, value: object, choices: Iterable[str], message: str) -> str:
     if not isinstance(value, str) or value not in set(choices):
         errors.add(key, message)
         return ""
@@ -374,7 +349,7 @@ def _save(request: PrivacyRequest, reason: str, *, actor: Any) -> None:
 
 def _require_open(request: PrivacyRequest, what: str) -> None:
     if request.status not in OPEN_STATUSES:
-        raise _refuse(
+        raise refuse(
             "__all__",
             f"この請求は「{request.get_status_display()}」のため、{what}はできません。",
         )
@@ -401,7 +376,7 @@ def _profile_in_force() -> RuleProfile:
     try:
         return current_profile()
     except RuleProfile.DoesNotExist:
-        raise _refuse(
+        raise refuse(
             "__all__",
             "この図書館で適用する期限ルールが選ばれていないため受け付けられません。"
             "システム管理者がマスタ管理の「期限ルール」で選んでください。",
@@ -454,7 +429,7 @@ def request_receive(
     profile in force today is fixed on the request, and its first deadline computed.
     """
     on = today()
-    errors = _Errors()
+    errors = FieldErrors()
     kind = _choice(errors, "kind", kind, RequestKind.values, "請求の種類を選んでください。")
     received = _date(errors, "received_on", received_on, label="受付日", on=on)
     channel = _choice(
@@ -654,7 +629,7 @@ def amendment_request(
     with transaction.atomic():
         req = _lock(request)
         _require_open(req, "補正の依頼")
-        errors = _Errors()
+        errors = FieldErrors()
         requested = _date(errors, "requested_on", requested_on, label="補正を求めた日", on=on)
         what = _text(
             errors,
@@ -676,10 +651,10 @@ def amendment_request(
                 today=on,
             )
         except deadlines.DeadlineError as exc:
-            raise _refuse(exc.field if exc.field != "completed_on" else "requested_on", str(exc)) from None
+            raise refuse(exc.field if exc.field != "completed_on" else "requested_on", str(exc)) from None
         current = request_deadline(req, requested, calendar=calendar)
         if not current.paused and requested > current.due_on:
-            raise _refuse(
+            raise refuse(
                 "requested_on",
                 f"決定期限（{_ymd(current.due_on)}）を過ぎてから補正を求めることはできません。"
                 "補正に要した日数だけが期間に算入されません（要綱 第24条第1項ただし書）。",
@@ -710,9 +685,9 @@ def amendment_complete(*, actor: Any, amendment: Amendment, completed_on: dt.dat
         req = _lock(amendment.request_id)
         row = Amendment.objects.select_for_update().get(pk=amendment.pk)
         if row.completed_on is not None:
-            raise _refuse("completed_on", "この補正は既に完了しています。")
+            raise refuse("completed_on", "この補正は既に完了しています。")
         _require_open(req, "補正の完了の記録")
-        errors = _Errors()
+        errors = FieldErrors()
         completed = _date(errors, "completed_on", completed_on, label="補正の完了日", on=on)
         errors.raise_if_any()
         assert completed is not None
@@ -725,7 +700,7 @@ def amendment_complete(*, actor: Any, amendment: Amendment, completed_on: dt.dat
                 today=on,
             )
         except deadlines.DeadlineError as exc:
-            raise _refuse("completed_on", str(exc)) from None
+            raise refuse("completed_on", str(exc)) from None
         row.completed_on = completed
         row.save(update_fields=["completed_on"])
         calendar = library_calendar()
@@ -759,11 +734,11 @@ def request_extend(
         req = _lock(request)
         _require_open(req, "期限の延長")
         if req.special_extension:
-            raise _refuse(
+            raise refuse(
                 "__all__",
                 f"期限の特例（{_SPECIAL_ARTICLE[req.kind]}）を適用しているため、通常の延長はできません。",
             )
-        errors = _Errors()
+        errors = FieldErrors()
         if isinstance(days, bool) or not isinstance(days, int):
             errors.add("days", "延長日数は整数で入力してください。")
         notified = _date(errors, "notified_on", notified_on, label="延長の通知日", on=on)
@@ -782,7 +757,7 @@ def request_extend(
                 kind=req.kind,
             )
         except deadlines.DeadlineError as exc:
-            raise _refuse(exc.field, str(exc)) from None
+            raise refuse(exc.field, str(exc)) from None
         extension = Extension.objects.create(
             request=req, kind=Extension.Kind.NORMAL, days=days, reason=text, notified_on=notified
         )
@@ -817,8 +792,8 @@ def request_extend_special(
         req = _lock(request)
         _require_open(req, "期限の特例延長")
         if req.special_extension:
-            raise _refuse("__all__", "この請求には既に期限の特例を適用しています。")
-        errors = _Errors()
+            raise refuse("__all__", "この請求には既に期限の特例を適用しています。")
+        errors = FieldErrors()
         notified = _date(errors, "notified_on", notified_on, label="特例延長の通知日", on=on)
         text = _text(
             errors,
@@ -845,12 +820,12 @@ def request_extend_special(
         calendar = library_calendar()
         notice, substantial = special_deadlines(req, today=notified, calendar=calendar)
         if notified < req.received_on:
-            raise _refuse(
+            raise refuse(
                 "notified_on",
                 f"特例延長の通知日（{_ymd(notified)}）が請求の受付日（{_ymd(req.received_on)}）より前です。",
             )
         if notified > notice.due_on:
-            raise _refuse(
+            raise refuse(
                 "notified_on",
                 f"期限の特例は、請求があった日から{special_notice_days(req.profile, req.kind)}日以内"
                 f"（補正の日数を除き、{_ymd(notice.due_on)}まで）に通知しなければなりません"
@@ -860,7 +835,7 @@ def request_extend_special(
         floor = substantial if req.kind == RequestKind.DISCLOSURE else ordinary
         if remainder <= floor.due_on:
             what = "相当の部分を決定する期限" if req.kind == RequestKind.DISCLOSURE else "通常の決定期限"
-            raise _refuse(
+            raise refuse(
                 "remainder_due_on",
                 f"決定期限は、{what}（{_ymd(floor.due_on)}）より後の日にしてください。",
             )
@@ -908,9 +883,9 @@ def consultation_send(
     with transaction.atomic():
         req = _lock(request)
         if req.kind != RequestKind.DISCLOSURE:
-            raise _refuse("__all__", "第三者への意見照会は開示請求についてのみ行います（要綱 第26条）。")
+            raise refuse("__all__", "第三者への意見照会は開示請求についてのみ行います（要綱 第26条）。")
         _require_open(req, "第三者への意見照会")
-        errors = _Errors()
+        errors = FieldErrors()
         M = ThirdPartyConsultation
         name = _text(
             errors,
@@ -972,10 +947,10 @@ def consultation_record_opinion(
         req = _lock(consultation.request_id)
         row = ThirdPartyConsultation.objects.select_for_update().get(pk=consultation.pk)
         if row.opinion_received_on is not None:
-            raise _refuse("received_on", "この照会の意見書は既に受領済みとして記録されています。")
+            raise refuse("received_on", "この照会の意見書は既に受領済みとして記録されています。")
         if req.status in (RequestStatus.CLOSED, RequestStatus.WITHDRAWN):
-            raise _refuse("__all__", f"この請求は「{req.get_status_display()}」のため、記録できません。")
-        errors = _Errors()
+            raise refuse("__all__", f"この請求は「{req.get_status_display()}」のため、記録できません。")
+        errors = FieldErrors()
         received = _date(errors, "received_on", received_on, label="意見書の受領日", on=on)
         if received is not None and received < row.sent_on:
             errors.add("received_on", f"意見書の受領日が照会日（{_ymd(row.sent_on)}）より前です。")
@@ -1026,7 +1001,7 @@ def request_decide(
     with transaction.atomic():
         req = _lock(request)
         _require_open(req, "決定の記録")
-        errors = _Errors()
+        errors = FieldErrors()
         allowed = OUTCOMES_BY_KIND[req.kind]
         outcome = _choice(
             errors,
@@ -1177,16 +1152,16 @@ def disclosure_carry_out(
     with transaction.atomic():
         req = _lock(request)
         if req.kind != RequestKind.DISCLOSURE:
-            raise _refuse("__all__", "開示の実施は開示請求についてのみ記録します。")
+            raise refuse("__all__", "開示の実施は開示請求についてのみ記録します。")
         decision = _disclosing_decision(req)
         if req.status != RequestStatus.DECIDED or decision is None:
             if DisclosureExecution.objects.filter(request=req).exists():
-                raise _refuse("__all__", "この請求の開示は既に実施済みです。")
-            raise _refuse(
+                raise refuse("__all__", "この請求の開示は既に実施済みです。")
+            raise refuse(
                 "__all__",
                 "開示の実施は、全部開示または部分開示の決定の後に記録します（要綱 第23条・第27条）。",
             )
-        errors = _Errors()
+        errors = FieldErrors()
         method = _choice(
             errors, "method", method, DisclosureExecution.Method.values, "開示の実施方法を選んでください。"
         )
@@ -1279,15 +1254,15 @@ def correction_carry_out(
     with transaction.atomic():
         req = _lock(request)
         if req.kind != RequestKind.CORRECTION:
-            raise _refuse("__all__", "訂正の実施は訂正請求についてのみ記録します。")
+            raise refuse("__all__", "訂正の実施は訂正請求についてのみ記録します。")
         if CorrectionExecution.objects.filter(request=req).exists():
-            raise _refuse("__all__", "この請求の訂正は既に実施済みです。")
+            raise refuse("__all__", "この請求の訂正は既に実施済みです。")
         decision = _granting_decision(req, Outcome.CORRECT)
         if req.status != RequestStatus.DECIDED or decision is None:
-            raise _refuse(
+            raise refuse(
                 "__all__", "訂正の実施は、「訂正する」旨の決定の後に記録します（要綱 第33条第1項）。"
             )
-        errors = _Errors()
+        errors = FieldErrors()
         M = CorrectionExecution
         corrected = _date(errors, "corrected_on", corrected_on, label="訂正の実施日", on=on)
         if corrected is not None and corrected < decision.decided_on:
@@ -1351,13 +1326,13 @@ def suspension_carry_out(*, actor: Any, request: PrivacyRequest, carried_out_on:
     with transaction.atomic():
         req = _lock(request)
         if req.kind != RequestKind.SUSPENSION:
-            raise _refuse("__all__", "利用停止の実施は利用停止請求についてのみ記録します。")
+            raise refuse("__all__", "利用停止の実施は利用停止請求についてのみ記録します。")
         decision = _granting_decision(req, Outcome.SUSPEND)
         if req.status != RequestStatus.DECIDED or decision is None:
-            raise _refuse(
+            raise refuse(
                 "__all__", "利用停止の実施は、「利用停止する」旨の決定の後に記録します（要綱 第40条第1項）。"
             )
-        errors = _Errors()
+        errors = FieldErrors()
         carried = _date(errors, "carried_out_on", carried_out_on, label="利用停止の実施日", on=on)
         if carried is not None and carried < decision.decided_on:
             errors.add(
@@ -1385,7 +1360,7 @@ def request_withdraw(*, actor: Any, request: PrivacyRequest, on: dt.date) -> Pri
     with transaction.atomic():
         req = _lock(request)
         _require_open(req, "取下げ")
-        errors = _Errors()
+        errors = FieldErrors()
         day = _date(errors, "on", on, label="取下げの日", on=now)
         if day is not None and day < req.received_on:
             errors.add("on", f"取下げの日が受付日（{_ymd(req.received_on)}）より前です。")

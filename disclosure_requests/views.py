@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -26,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from privacy_admin.accounts.permissions import role_required
 from privacy_admin.registry import incident_selectors
-from privacy_admin.wareki import format_japanese_date
+from privacy_admin.wareki import format_date as _date
 
 from . import selectors, services
 from .forms import (
@@ -77,10 +76,6 @@ CHANGE_LABELS = {
     services.CHANGE_SUSPENSION_DONE: "利用停止の実施",
     services.CHANGE_WITHDRAWN: "取下げ",
 }
-
-
-def _date(d: dt.date) -> str:
-    return format_japanese_date(d, style=settings.DATE_ERA_STYLE)
 
 
 # --- dashboard and list ---------------------------------------------------------------------------

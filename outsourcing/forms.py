@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from patrons.forms import add_service_errors
 from privacy_admin.dataitems import DataItem
+from privacy_admin.forms import date_field
 
 from . import selectors
 from .models import Clause, Contract, Contractor, Handler
@@ -20,23 +21,8 @@ from .services import ContractInput, ContractorInput
 
 __all__ = ["add_service_errors"]
 
-_DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d"]
-_DATE_INVALID = _(
-    "存在しない日付か、形式が正しくありません。YYYY-MM-DD の形で入力してください（例: 2026-04-01）。"
-)
 _BAD_CHOICE = _("一覧から選んでください。")
 _BAD_CHOICES = _("一覧にない項目が含まれています。一覧から選んでください。")
-
-
-def _date(label: Any, *, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=_DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _DATE_INVALID},
-        help_text=help_text,
-    )
 
 
 def _text(label: Any, max_length: int, *, textarea: bool = False, help_text: Any = "") -> forms.CharField:
@@ -74,7 +60,7 @@ class ContractorForm(forms.Form):
     representative = _text(_("代表者"), 100)
     privacy_mark = forms.BooleanField(label=_("プライバシーマークを取得している"), required=False)
     privacy_mark_number = _text(_("プライバシーマーク登録番号"), 32)
-    privacy_mark_expires_on = _date(_("プライバシーマーク有効期限"))
+    privacy_mark_expires_on = date_field(_("プライバシーマーク有効期限"))
 
     @classmethod
     def for_instance(cls, contractor: Contractor) -> ContractorForm:
@@ -109,11 +95,13 @@ class ContractForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _BAD_CHOICES, "invalid_pk_value": _BAD_CHOICES},
     )
-    starts_on = _date(_("契約開始日"))
-    ends_on = _date(_("契約終了日"), help_text=_("終了日の翌日に操作員のアカウントが自動的に停止されます。"))
+    starts_on = date_field(_("契約開始日"))
+    ends_on = date_field(
+        _("契約終了日"), help_text=_("終了日の翌日に操作員のアカウントが自動的に停止されます。")
+    )
     online_connection = forms.BooleanField(label=_("電算結合（オンライン結合）がある"), required=False)
     register_entry = _model_choice(_("登録簿の事務"), selectors.registered_entries())
-    review_due_on = _date(
+    review_due_on = date_field(
         _("次回見直し期限"), help_text=_("事前一括承認基準に該当する契約も定期的に見直します（002）。")
     )
 
@@ -163,14 +151,14 @@ class ProcedureForm(forms.Form):
         error_messages={"invalid_choice": _BAD_CHOICE},
     )
     consultation_number = _text(_("諮問番号（諮問の場合）"), 32)
-    approved_on = _date(_("承認日（諮問の場合）"))
-    reported_on = _date(_("報告日（報告の場合）"))
+    approved_on = date_field(_("承認日（諮問の場合）"))
+    reported_on = date_field(_("報告日（報告の場合）"))
     pre_approval_category = _text(
         _("該当する類型（事前一括承認基準の場合）"),
         200,
         help_text=_("例: 類型10 区立施設等の利用者の受付、利用サービスの提供…"),
     )
-    pre_approval_confirmed_on = _date(_("個人情報保護担当と確認した日"))
+    pre_approval_confirmed_on = date_field(_("個人情報保護担当と確認した日"))
     pre_approval_confirmed_by = _text(_("確認した担当者"), 100)
 
     @classmethod
@@ -193,7 +181,7 @@ class ClausesForm(forms.Form):
             self.fields[f"agree_{clause.value}"] = forms.BooleanField(
                 label=f"{number} {clause.label}", required=False
             )
-            self.fields[f"on_{clause.value}"] = _date(_("合意日"))
+            self.fields[f"on_{clause.value}"] = date_field(_("合意日"))
 
     def rows(self) -> list[tuple[Any, Any]]:
         return [(self[f"agree_{c.value}"], self[f"on_{c.value}"]) for c in Clause]
@@ -236,7 +224,7 @@ class OperatorAccountForm(forms.Form):
 
 class ContractorChangeForm(forms.Form):
     new_contractor = _model_choice(_("変更後の委託先"), Contractor.objects.none())
-    changed_on = _date(_("変更日"))
+    changed_on = date_field(_("変更日"))
     reason = _text(_("変更の理由"), 1000, textarea=True)
 
     def __init__(self, *args: Any, contract: Contract, **kwargs: Any) -> None:
@@ -255,4 +243,4 @@ class ContractEndForm(forms.Form):
         error_messages={"invalid_choice": _BAD_CHOICE},
     )
     disposition_certified_by = _text(_("返還・消去を証明した者（委託先）"), 100)
-    disposition_certified_on = _date(_("証明日"))
+    disposition_certified_on = date_field(_("証明日"))

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
+from privacy_admin.validation import refuse
 
 from .models import (
     BusinessReport,
@@ -53,10 +54,6 @@ _LONG_NUMBER = re.compile(r"\d{8,}")
 
 def today() -> dt.date:
     return timezone.localdate()
-
-
-def _refuse(key: str, message: str) -> ValidationError:
-    return ValidationError({key: [ValidationError(message)]})
 
 
 def _raise(errors: dict[str, list[str]]) -> None:
@@ -159,13 +156,13 @@ def report_submit(
     The body must not carry personal data: counts and events only.
     """
     if kind not in BusinessReport.Kind.values:
-        raise _refuse("kind", "報告の種別を選んでください。")
+        raise refuse("kind", "報告の種別を選んでください。")
     actor_id = getattr(actor, "pk", None)
     handler = (
         Handler.objects.filter(user_id=actor_id).only("contract_id").first() if actor_id is not None else None
     )
     if handler is None or handler.contract_id != contract.pk:
-        raise _refuse("__all__", "この契約の業務報告は提出できません。")
+        raise refuse("__all__", "この契約の業務報告は提出できません。")
     start = report_period_start(kind, period_start)
     errors: dict[str, list[str]] = {}
     label = "対象月" if kind == BusinessReport.Kind.MONTHLY else "対象日"
@@ -184,7 +181,7 @@ def report_submit(
         )
     _raise(errors)
     if BusinessReport.objects.filter(contract=contract, kind=kind, period_start=start).exists():
-        raise _refuse("period_start", _duplicate_message(kind))
+        raise refuse("period_start", _duplicate_message(kind))
     try:
         with transaction.atomic():
             report = BusinessReport.objects.create(
@@ -204,7 +201,7 @@ def report_submit(
             )
     except IntegrityError:
         # Submitted twice at once: the unique constraint one_report_per_period keeps one.
-        raise _refuse("period_start", _duplicate_message(kind)) from None
+        raise refuse("period_start", _duplicate_message(kind)) from None
     return report
 
 
@@ -219,7 +216,7 @@ def report_review(*, actor: Any, report: BusinessReport, comment: str) -> Busine
     with transaction.atomic():
         locked = BusinessReport.objects.select_for_update().get(pk=report.pk)
         if locked.reviewed_at is not None:
-            raise _refuse("comment", "この報告はすでに確認済みです。")
+            raise refuse("comment", "この報告はすでに確認済みです。")
         locked.reviewed_by = actor
         locked.reviewed_at = timezone.now()
         locked.review_comment = text
@@ -325,9 +322,9 @@ def corrective_action_complete(*, actor: Any, action: CorrectiveAction, done_on:
     with transaction.atomic():
         locked = CorrectiveAction.objects.select_for_update().select_related("audit").get(pk=action.pk)
         if locked.done_on is not None:
-            raise _refuse("done_on", "この是正措置はすでに完了しています。")
+            raise refuse("done_on", "この是正措置はすでに完了しています。")
         if done_on < locked.audit.audited_on:
-            raise _refuse("done_on", "完了日が監査日より前です。")
+            raise refuse("done_on", "完了日が監査日より前です。")
         locked.done_on = done_on
         locked.save(update_fields=["done_on"])
         _audit(

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
-from privacy_admin.wareki import format_japanese_date
+from privacy_admin.wareki import format_date
 
 from . import names, rules
 from .models import (
@@ -631,7 +631,7 @@ def patron_renew(
             {
                 "__all__": [
                     _("更新は有効期限の%(days)d日前（%(date)s）から受け付けます（要綱第9条）。")
-                    % {"days": days, "date": format_japanese_date(opens, style=settings.DATE_ERA_STYLE)}
+                    % {"days": days, "date": format_date(opens)}
                 ]
             }
         )

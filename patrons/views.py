@@ -31,7 +31,7 @@ from outsourcing.scope_fields import Capability
 from privacy_admin.accounts.permissions import role_required
 from privacy_admin.accounts.roles import Role, has_role
 from privacy_admin.audit.middleware import client_ip
-from privacy_admin.wareki import format_japanese_date
+from privacy_admin.wareki import format_date as _date
 
 from . import rules, services
 from .forms import (
@@ -65,10 +65,6 @@ _IMPORT_REPORT_KEY = "patrons_import_report"
 # A branch code echoed back from a form is checked for shape before it reaches a query
 # (PostgreSQL refuses NUL bytes with an error instead of "no match").
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,32}")
-
-
-def _date(d: Any) -> str:
-    return format_japanese_date(d, style=settings.DATE_ERA_STYLE)
 
 
 def _own_branch_code(user: Any) -> str:

@@ -60,3 +60,10 @@ def format_japanese_date(d: datetime.date | datetime.datetime, *, style: str = "
     if style == "seireki":
         return to_seireki(d)
     raise ValueError(f"日付の表記方法が不正です: {style!r}（'wareki' または 'seireki'）")
+
+
+def format_date(d: datetime.date | datetime.datetime) -> str:
+    """``d`` in the library's configured style (setting DATE_ERA_STYLE: 和暦 or 西暦), for messages."""
+    from django.conf import settings
+
+    return format_japanese_date(d, style=settings.DATE_ERA_STYLE)

@@ -6,11 +6,9 @@ Only the privacy officer may read the log; every page shown is itself written to
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from privacy_admin.accounts.permissions import role_required
 from privacy_admin.accounts.roles import Role
-from privacy_admin.wareki import format_japanese_date
+from privacy_admin.wareki import format_date
 
 from .forms import AuditLogFilterForm, audit_view_detail
 from .labels import ACTION_GROUP_LABELS, ACTION_LABELS, ROLE_LABELS
@@ -32,11 +30,6 @@ _OUTCOME_BADGES = {
     Outcome.FAILURE: "badge-failure",
 }
 _OUTCOME_LABELS = dict(Outcome.choices)
-
-
-def format_date(day: dt.date) -> str:
-    """A date in 和暦 (令和8年4月1日) or 西暦, as DATE_ERA_STYLE says."""
-    return format_japanese_date(day, style=settings.DATE_ERA_STYLE)
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from privacy_admin.dataitems import DataItem
-from privacy_admin.wareki import format_japanese_date
+from privacy_admin.validation import FieldErrors
 
 from . import incident_deadlines as rules
 from .models import Incident, RegisterEntry
@@ -79,30 +78,7 @@ def known_on(incident: Incident) -> dt.date:
     return timezone.localtime(incident.discovered_at).date()
 
 
-def ymd(day: dt.date) -> str:
-    return format_japanese_date(day, style=settings.DATE_ERA_STYLE)
-
-
 # --- validation helpers ------------------------------------------------------------------------------
-
-
-class Errors:
-    def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
-
-    def add(self, key: str, message: str) -> None:
-        self.errors.setdefault(key, []).append(message)
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.errors
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError({k: [ValidationError(m) for m in v] for k, v in self.errors.items()})
-
-
-def refuse(key: str, *messages: str) -> ValidationError:
-    return ValidationError({key: [ValidationError(m) for m in messages]})
 
 
 def field_of(name: str) -> Any:
@@ -113,7 +89,9 @@ def label_of(name: str) -> str:
     return str(field_of(name).verbose_name)
 
 
-def check_text(errors: Errors, key: str, raw: object, *, field: str | None = None, required: bool) -> str:
+def check_text(
+    errors: FieldErrors, key: str, raw: object, *, field: str | None = None, required: bool
+) -> str:
     """Strip and NFC-normalise; bounded by the model's max_length (or ``MAX_TEXT``); no invisible chars."""
     name = field or key
     model_field = field_of(name)
@@ -139,7 +117,7 @@ def check_text(errors: Errors, key: str, raw: object, *, field: str | None = Non
 
 
 def check_moment(
-    errors: Errors, key: str, value: object, *, label: str, required: bool = True
+    errors: FieldErrors, key: str, value: object, *, label: str, required: bool = True
 ) -> dt.datetime | None:
     """An aware datetime that is given (when required) and not in the future."""
     if value is None or value == "":
@@ -158,7 +136,7 @@ def check_moment(
     return value
 
 
-def check_day(errors: Errors, key: str, value: object, *, label: str) -> dt.date | None:
+def check_day(errors: FieldErrors, key: str, value: object, *, label: str) -> dt.date | None:
     """A date (not a datetime) that is given and not in the future."""
     if value is None or value == "":
         errors.add(key, f"{label}を入力してください。")
@@ -181,7 +159,7 @@ def local(at: dt.datetime) -> dt.date:
 
 
 def facts(
-    errors: Errors,
+    errors: FieldErrors,
     *,
     title: object,
     kind: object,

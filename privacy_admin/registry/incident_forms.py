@@ -19,16 +19,13 @@ from django.utils.translation import gettext_lazy as _
 
 from patrons.forms import add_service_errors
 from privacy_admin.dataitems import DataItem
+from privacy_admin.forms import date_field
 
 from .models import Incident, RegisterEntry
 
 __all__ = ["add_service_errors"]
 
-_DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d"]
 _DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M"]
-_DATE_INVALID = _(
-    "存在しない日付か、形式が正しくありません。YYYY-MM-DD の形で入力してください（例: 2026-04-01）。"
-)
 _DATETIME_INVALID = _(
     "存在しない日時か、形式が正しくありません。日付と時刻を入力してください（例: 2026-04-01 09:30）。"
 )
@@ -42,17 +39,6 @@ def _text(label: Any, max_length: int, *, rows: int = 0, help_text: Any = "") ->
     # Generous: the service counts after normalisation and gives the exact message.
     return forms.CharField(
         label=label, required=False, max_length=max_length * 2, widget=widget, help_text=help_text
-    )
-
-
-def _date(label: Any, *, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=_DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _DATE_INVALID},
-        help_text=help_text,
     )
 
 
@@ -168,7 +154,7 @@ class BoardReportForm(forms.Form):
 
 class WrittenReportForm(forms.Form):
     prefix = "written"
-    submitted_on = _date(_("報告書の提出日"))
+    submitted_on = date_field(_("報告書の提出日"))
     cause = _text(_("原因"), 4000, rows=3)
     prevention_plan = _text(_("再発防止策・今後の対処方針"), 4000, rows=4)
 
@@ -195,18 +181,18 @@ class CommissionFirstForm(forms.Form):
 
 class CommissionFinalForm(forms.Form):
     prefix = "final"
-    reported_on = _date(_("確報の日"))
+    reported_on = date_field(_("確報の日"))
 
 
 class PersonsNotifiedForm(forms.Form):
     prefix = "persons"
-    notified_on = _date(_("本人への通知の日"))
+    notified_on = date_field(_("本人への通知の日"))
     method = _text(_("通知の方法"), 200, help_text=_("例: 個別の電子メール、郵送（文書）、電話"))
 
 
 class CloseForm(forms.Form):
     prefix = "close"
-    closed_on = _date(_("完了日"))
+    closed_on = date_field(_("完了日"))
 
 
 def step_initial(now: dt.datetime) -> dict[str, dict[str, Any]]:

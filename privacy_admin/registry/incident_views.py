@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from privacy_admin.accounts.permissions import role_required
 from privacy_admin.dataitems import DataItem
 from privacy_admin.pdf import render_pdf
+from privacy_admin.wareki import format_date
 
 from . import incident_deadlines as rules
 from . import incident_selectors as selectors
@@ -36,7 +37,6 @@ from .incident_common import (
     now,
     today,
     written_report_days,
-    ymd,
 )
 from .incident_forms import (
     BoardReportForm,
@@ -152,7 +152,9 @@ def _timeline(incident: Incident, history: list[Any]) -> list[Event]:
 
     def late(step: rules.Step) -> list[str]:
         item = items.get(step)
-        return [f"期限（{ymd(item.due_on)}）を過ぎてから記録"] if item is not None and item.late else []
+        return (
+            [f"期限（{format_date(item.due_on)}）を過ぎてから記録"] if item is not None and item.late else []
+        )
 
     if incident.board_reported_at is not None:
         events.append(
@@ -357,7 +359,9 @@ def _next_message(incident: Incident) -> str:
     item = rules.next_due(selectors.incident_due_items(incident))
     if item is None:
         return "必要な手続きはすべて記録されています。完了にできます。"
-    when = "「速やかに」（目安 " + ymd(item.due_on) + "）" if item.marker else ymd(item.due_on)
+    when = (
+        "「速やかに」（目安 " + format_date(item.due_on) + "）" if item.marker else format_date(item.due_on)
+    )
     return f"次の手続きは{item.label}です（期限 {when}）。"
 
 

@@ -20,6 +20,8 @@ from django.db import IntegrityError, transaction
 
 from disclosure_requests.complaints import fiscal_year_of
 from privacy_admin.audit.services import audit_record
+from privacy_admin.validation import FieldErrors, refuse
+from privacy_admin.wareki import format_date
 
 from . import incident_deadlines as rules
 from .incident_common import (
@@ -35,7 +37,6 @@ from .incident_common import (
     STAGE_FINAL,
     STAGE_FIRST,
     TARGET_TYPE,
-    Errors,
     check_day,
     check_moment,
     check_text,
@@ -43,8 +44,6 @@ from .incident_common import (
     known_on,
     label_of,
     local,
-    refuse,
-    ymd,
 )
 from .incident_selectors import incident_due_items, missing_steps
 from .models import Incident, RegisterEntry
@@ -117,7 +116,7 @@ def incident_record(
     The day of knowing (``discovered_at``) starts every deadline: the first report to the board is due
     that day. More than 100 people makes it reportable to the Commission at once (規則 第43条第4号).
     """
-    errors = Errors()
+    errors = FieldErrors()
     values = facts(
         errors,
         title=title,
@@ -185,7 +184,7 @@ def incident_update_facts(
     with transaction.atomic():
         locked = _lock(incident)
         _require_open(locked, "事実関係の修正")
-        errors = Errors()
+        errors = FieldErrors()
         values = facts(
             errors,
             title=title,
@@ -252,7 +251,7 @@ def incident_board_report(
     with transaction.atomic():
         locked = _lock(incident)
         _require_open(locked, "第一報の記録")
-        errors = Errors()
+        errors = FieldErrors()
         at = check_moment(errors, "reported_at", reported_at, label="第一報の日時")
         who = check_text(errors, "reported_by", reported_by, field="board_reported_by", required=True)
         if at is not None and at < locked.discovered_at:
@@ -294,7 +293,7 @@ def incident_written_report(
         if missing:
             raise refuse("__all__", *missing)
         assert locked.board_reported_at is not None
-        errors = Errors()
+        errors = FieldErrors()
         day = check_day(errors, "submitted_on", submitted_on, label="報告書の提出日")
         cause_text = check_text(errors, "cause", cause, required=True)
         plan = check_text(errors, "prevention_plan", prevention_plan, required=True)
@@ -325,7 +324,7 @@ def incident_set_triggers(
 
     When any item is met, the report to the Commission and the notice to each person become due (法第68条).
     """
-    errors = Errors()
+    errors = FieldErrors()
     flags = {
         "involves_sensitive": involves_sensitive,
         "financial_harm": financial_harm,
@@ -381,7 +380,7 @@ def incident_commission_report(
                 "この事案は報告対象の事態（規則第43条各号）に当たらないため、個人情報保護委員会への報告は"
                 "記録できません。当たる場合は、先にチェックリストを更新してください。",
             )
-        errors = Errors()
+        errors = FieldErrors()
         known = known_on(locked)
         if stage == STAGE_FIRST:
             at = check_moment(errors, "reported_at", reported_at, label="速報の日時")
@@ -439,7 +438,7 @@ def incident_persons_notified(
     with transaction.atomic():
         locked = _lock(incident)
         _require_open(locked, "本人への通知の記録")
-        errors = Errors()
+        errors = FieldErrors()
         day = check_day(errors, "notified_on", notified_on, label="本人への通知の日")
         how = check_text(errors, "method", method, field="persons_notice_method", required=True)
         if day is not None and day < known_on(locked):
@@ -472,7 +471,7 @@ def incident_close(*, actor: Any, incident: Incident, closed_on: dt.date) -> Inc
                 "次の手続きが記録されていないため、完了にできません。",
                 *(f"・{m}" for m in missing),
             )
-        errors = Errors()
+        errors = FieldErrors()
         day = check_day(errors, "closed_on", closed_on, label="完了日")
         if day is not None:
             done = [i.done_on for i in incident_due_items(locked) if i.done_on is not None]
@@ -480,7 +479,9 @@ def incident_close(*, actor: Any, incident: Incident, closed_on: dt.date) -> Inc
                 done.append(locked.persons_notified_on)
             latest = max([known_on(locked), *done])
             if day < latest:
-                errors.add("closed_on", f"完了日が、記録済みの最後の手続きの日（{ymd(latest)}）より前です。")
+                errors.add(
+                    "closed_on", f"完了日が、記録済みの最後の手続きの日（{format_date(latest)}）より前です。"
+                )
         errors.raise_if_any()
         locked.closed_on = day
         locked.status = Incident.Status.CLOSED

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from privacy_admin.wareki import format_japanese_date
+from privacy_admin.wareki import format_date
 
 from .inventory import entry_record_items, inventory_items
 from .models import CollectionSource, RegisterEntry, RegisterPrint
@@ -95,7 +95,7 @@ class Sheet:
 def _wareki(day: dt.date | None) -> str:
     if day is None:
         return "—"
-    return format_japanese_date(day, style=settings.DATE_ERA_STYLE)
+    return format_date(day)
 
 
 def _text(value: str | None, default: str = "—") -> str:

@@ -12,14 +12,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from privacy_admin.dataitems import DataItem
-from privacy_admin.wareki import format_japanese_date
+from privacy_admin.wareki import format_date
 
 from .models import CollectionSource, RegisterEntry
 from .services import EDITABLE_FIELDS, field_label
@@ -90,7 +89,7 @@ def display_value(name: str, value: Any) -> str:
     if isinstance(value, bool):
         return str(_("あり") if value else _("なし"))
     if isinstance(value, dt.date):
-        return format_japanese_date(value, style=settings.DATE_ERA_STYLE)
+        return format_date(value)
     return str(value)
 
 

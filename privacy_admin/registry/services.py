@@ -22,13 +22,13 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from privacy_admin.audit.services import audit_record
 from privacy_admin.dataitems import DataItem
+from privacy_admin.validation import FieldErrors, refuse
 
 from .models import CollectionSource, RegisterEntry
 
@@ -115,32 +115,11 @@ def field_label(name: str) -> str:
     return str(model_field(name).verbose_name)
 
 
-class _Errors:
-    def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
-
-    def add(self, key: str, message: str) -> None:
-        self.errors.setdefault(key, []).append(message)
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.errors
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError(
-                {key: [ValidationError(m) for m in messages] for key, messages in self.errors.items()}
-            )
-
-
-def _refuse(key: str, message: str) -> ValidationError:
-    return ValidationError({key: [ValidationError(message)]})
-
-
 def _max_length(name: str) -> int:
     return model_field(name).max_length or TEXTFIELD_MAX
 
 
-def _clean_text(errors: _Errors, name: str, raw: object) -> str:
+def _clean_text(errors: FieldErrors, name: str, raw: object) -> str:
     if raw is None:
         raw = ""
     if not isinstance(raw, str):
@@ -158,7 +137,9 @@ def _clean_text(errors: _Errors, name: str, raw: object) -> str:
     return value
 
 
-def _clean_choices(errors: _Errors, name: str, raw: object, allowed: list[str], *, what: str) -> list[str]:
+def _clean_choices(
+    errors: FieldErrors, name: str, raw: object, allowed: list[str], *, what: str
+) -> list[str]:
     if raw is None:
         raw = []
     if isinstance(raw, str) or not isinstance(raw, Iterable):
@@ -174,7 +155,7 @@ def _clean_choices(errors: _Errors, name: str, raw: object, allowed: list[str], 
     return [v for v in allowed if v in chosen]
 
 
-def _clean_date(errors: _Errors, name: str, raw: object, *, required: bool = True) -> dt.date | None:
+def _clean_date(errors: FieldErrors, name: str, raw: object, *, required: bool = True) -> dt.date | None:
     if raw is None or raw == "":
         if required:
             errors.add(name, f"{field_label(name)}を入力してください。")
@@ -185,7 +166,7 @@ def _clean_date(errors: _Errors, name: str, raw: object, *, required: bool = Tru
     return raw
 
 
-def _clean_values(values: Mapping[str, Any], errors: _Errors) -> dict[str, Any]:
+def _clean_values(values: Mapping[str, Any], errors: FieldErrors) -> dict[str, Any]:
     """Validate the editable items; returns the cleaned values of the keys present in ``values``."""
     cleaned: dict[str, Any] = {}
     for name in TEXT_FIELDS:
@@ -217,7 +198,7 @@ def _clean_values(values: Mapping[str, Any], errors: _Errors) -> dict[str, Any]:
     return cleaned
 
 
-def _check_notes(cleaned: Mapping[str, Any], errors: _Errors) -> None:
+def _check_notes(cleaned: Mapping[str, Any], errors: FieldErrors) -> None:
     # 002: an outsourced counter ran for five years without the council procedure; the register says
     # to whom and what when it says 委託あり, and where it connects when it says オンライン結合あり.
     if cleaned.get("outsourced") and not cleaned.get("outsourcing_note"):
@@ -226,17 +207,17 @@ def _check_notes(cleaned: Mapping[str, Any], errors: _Errors) -> None:
         errors.add("online_connection_note", "オンライン結合ありのときは結合先を入力してください。")
 
 
-def _check_start(starts_on: dt.date | None, registered_on: dt.date | None, errors: _Errors) -> None:
+def _check_start(starts_on: dt.date | None, registered_on: dt.date | None, errors: FieldErrors) -> None:
     if starts_on is not None and registered_on is not None and starts_on < registered_on:
         errors.add("starts_on", START_BEFORE_REGISTRATION)
 
 
-def _check_not_future(errors: _Errors, name: str, day: dt.date | None) -> None:
+def _check_not_future(errors: FieldErrors, name: str, day: dt.date | None) -> None:
     if day is not None and day > today():
         errors.add(name, f"{field_label(name)}に未来の日付は入力できません。")
 
 
-def _clean_reason(errors: _Errors, key: str, raw: object, *, what: str) -> str:
+def _clean_reason(errors: FieldErrors, key: str, raw: object, *, what: str) -> str:
     value = unicodedata.normalize("NFC", raw).strip() if isinstance(raw, str) else ""
     if not value:
         errors.add(key, f"{what}の理由を入力してください。")
@@ -271,7 +252,7 @@ def _save(entry: RegisterEntry, *, actor: Any, reason: str) -> None:
             entry.save()
     except IntegrityError:
         # Two administrators took the same number or code at once: the later one tries again.
-        raise _refuse(
+        raise refuse(
             "number", "登録番号またはコードが他の事務と重複しました。もう一度登録してください。"
         ) from None
 
@@ -287,7 +268,7 @@ def register_entry_create(*, actor: Any, **fields: Any) -> RegisterEntry:
     unknown = sorted(set(fields) - set(CREATE_FIELDS))
     if unknown:
         raise TypeError(f"unknown register entry fields: {', '.join(unknown)}")
-    errors = _Errors()
+    errors = FieldErrors()
     values = {name: fields.get(name) for name in EDITABLE_FIELDS}
     for name in ("extra_items", *BOOLEAN_FIELDS):
         if values[name] is None:
@@ -348,7 +329,7 @@ def register_entry_change(
     changes, the reason is missing, or a new value is invalid (the same rules as registration).
     """
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
-    errors = _Errors()
+    errors = FieldErrors()
     for name in unknown:
         errors.add(name if name in CREATE_FIELDS else "__all__", f"「{name}」は変更できない項目です。")
     reason = _clean_reason(errors, "reason", reason, what="変更")
@@ -356,7 +337,7 @@ def register_entry_change(
     with transaction.atomic():
         entry = RegisterEntry.objects.select_for_update().get(pk=entry.pk)
         if not entry.is_active:
-            raise _refuse("__all__", "廃止された事務は変更できません（要綱 第16条第4項: 登録を抹消済み）。")
+            raise refuse("__all__", "廃止された事務は変更できません（要綱 第16条第4項: 登録を抹消済み）。")
         cleaned = _clean_values({k: v for k, v in changes.items() if k in EDITABLE_FIELDS}, errors)
         merged = {name: getattr(entry, name) for name in EDITABLE_FIELDS} | cleaned
         _check_notes(merged, errors)
@@ -424,12 +405,12 @@ def register_entry_abolish(
     entry already abolished, and while the processing still goes on: fields in the code still declare
     this entry in the field inventory, or a contract that has not ended names it.
     """
-    errors = _Errors()
+    errors = FieldErrors()
     reason = _clean_reason(errors, "reason", reason, what="廃止")
     with transaction.atomic():
         entry = RegisterEntry.objects.select_for_update().get(pk=entry.pk)
         if not entry.is_active:
-            raise _refuse("__all__", "この事務は既に廃止されています。")
+            raise refuse("__all__", "この事務は既に廃止されています。")
         abolished = _clean_date(errors, "abolished_on", abolished_on)
         _check_not_future(errors, "abolished_on", abolished)
         if abolished is not None and abolished < entry.registered_on:
