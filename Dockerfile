@@ -10,10 +10,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_LINK_MODE=copy \
     UV_PROJECT_ENVIRONMENT=/app/.venv
 
-# WeasyPrint needs Pango/HarfBuzz; the PDF templates need a Japanese font (IPAex).
+# WeasyPrint needs Pango/HarfBuzz; the PDF templates need a Japanese font (IPAex); `manage.py backup`
+# needs pg_dump of the server's major version (postgresql-client is 15 on bookworm, as in compose).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        fonts-ipaexfont fontconfig \
+        fonts-ipaexfont fontconfig postgresql-client \
         libpango-1.0-0 libpangoft2-1.0-0 libpangocairo-1.0-0 libharfbuzz0b \
     && rm -rf /var/lib/apt/lists/* \
     && fc-cache -f
@@ -36,8 +37,9 @@ ENV PATH=/app/.venv/bin:$PATH \
 # Static files land in var/staticfiles (STATIC_ROOT); var/ is the one writable directory.
 RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput \
     && useradd --system --create-home --uid 10001 app \
-    && mkdir -p /app/var \
-    && chown -R app:app /app/var
+    && mkdir -p /app/var/backups \
+    && chown -R app:app /app/var \
+    && chmod 0700 /app/var/backups
 
 USER app
 

@@ -30,7 +30,8 @@ VENV_STAMP := .venv/.synced
 ARGS ?=
 
 # `make run` uses the embedded defaults even if the developer's shell points at servers.
-EMBEDDED_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL DJANGO_DEBUG="$${DJANGO_DEBUG:-1}"
+# Mail goes to the development outbox (var/outbox), never to a real SMTP server from a demo.
+EMBEDDED_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u EMAIL_HOST -u EMAIL_BACKEND DJANGO_DEBUG="$${DJANGO_DEBUG:-1}"
 
 .PHONY: help venv fonts run test lint bench clean messages
 
@@ -89,6 +90,7 @@ run: venv fonts
 	$(EMBEDDED_ENV) .venv/bin/python manage.py seed_demo
 	echo
 	echo "  ==> http://127.0.0.1:8000/   (Ctrl-C stops web, worker and beat)"
+	echo "      mail is kept in var/outbox, not sent: sign in as admin → 開発用送信箱 (/system/outbox/)"
 	echo
 	# -e /dev/null: honcho would otherwise load .env (docker-compose's) into the processes.
 	exec $(EMBEDDED_ENV) .venv/bin/honcho -e /dev/null -f Procfile.dev start

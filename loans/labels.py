@@ -23,6 +23,8 @@ ACTION_LABELS: dict[str, str] = {
     "circulation.hold_shelf_view": "取置資料一覧の表示",
     "circulation.damage_list_view": "汚破損案件一覧の表示",
     "circulation.safety_net": "安全網ジョブ（貸出・予約記録の消去）",
+    "circulation.safety_net_batch": "安全網ジョブの消去（1バッチ）",
+    "circulation.erasure_replay": "復元したバックアップへの消去台帳の再適用",
     "circulation.offline_return_import": "返却データの一括取込（移動図書館など）",
     # notices (loans.notices)
     "notice.overdue_queue": "督促通知の作成",

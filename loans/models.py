@@ -243,13 +243,17 @@ class ItemCirculationStat(models.Model):
 
 
 class SafetyNetRun(models.Model):
-    """One run of the safety net (counts only). The dashboard warns when the last run is too old."""
+    """One run of the safety net (counts only). The dashboard warns when the last run is too old, and
+    when a run never finished (``interrupted_at``: set by the next run)."""
 
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
+    interrupted_at = models.DateTimeField(null=True, blank=True)
     dry_run = models.BooleanField(default=False)
-    loans_erased = models.PositiveIntegerField(default=0)
-    reservations_erased = models.PositiveIntegerField(default=0)
+    # Rows erased (or, dry, found) per erasure rule code (loans.erasure), updated by every batch in
+    # its own transaction. Runs before the rules had codes per reservation kind keep "reservations".
+    erased = models.JSONField(default=dict, blank=True)
+    batches = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("安全網ジョブの実行")
@@ -258,6 +262,23 @@ class SafetyNetRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} #{self.pk}"
+
+    def _erased_of(self, model: type[models.Model]) -> int:
+        from .erasure import BY_CODE  # the rules import these models
+
+        return sum(
+            int(n)
+            for code, n in (self.erased or {}).items()
+            if (BY_CODE[code].model is model if code in BY_CODE else model is Reservation)
+        )
+
+    @property
+    def loans_erased(self) -> int:
+        return self._erased_of(Loan)
+
+    @property
+    def reservations_erased(self) -> int:
+        return self._erased_of(Reservation)
 
 
 declare_personal_fields(

@@ -28,6 +28,7 @@ from privacy_admin.accounts.permissions import role_required
 from privacy_admin.accounts.roles import Role
 
 from . import notices, safety_net
+from . import offline_returns as offline_import
 from .models import CirculationAction, CirculationDailyStat, DamageCase, Loan, Notice, SafetyNetRun
 
 ROLES = (Role.COUNTER, Role.ADMINISTRATOR)
@@ -251,7 +252,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "never_ran": last is None,
             "overdue_job": last is not None and since_last is not None and since_last > max_gap,
             "max_gap_minutes": settings.LOANS_SAFETY_NET_MAX_GAP_MINUTES,
-            "unfinished": latest if latest is not None and latest.finished_at is None else None,
+            "unfinished": latest
+            if latest is not None and latest.finished_at is None and latest.interrupted_at is None
+            else None,
+            "interrupted": safety_net.safety_net_last_interrupted(),
             "stats": _daily_stats(today),
             "channels": [(label, queued["per_channel"][code]) for code, label in Notice.Channel.choices],
             "failed_emails": queued["failed_emails"],
@@ -287,7 +291,7 @@ def offline_returns(request: HttpRequest) -> HttpResponse:
         except UnicodeDecodeError:
             messages.error(request, _("文字コードを読み取れません。UTF-8かShift_JISのCSVにしてください。"))
             return back
-    rows, errors = safety_net.parse_offline_returns(text.splitlines())
+    rows, errors = offline_import.parse_offline_returns(text.splitlines())
     if errors:
         for message in errors[:ERRORS_SHOWN]:
             messages.error(request, message)
@@ -299,7 +303,7 @@ def offline_returns(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("取り込む行がありません。"))
         return back
     try:
-        result = safety_net.loans_import_offline_returns(
+        result = offline_import.loans_import_offline_returns(
             actor=request.user, rows=rows, branch=_branch(request.POST)
         )
     except ValidationError as exc:

@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 from patrons import rules as patron_rules
 from patrons.models import Branch, Patron
 from privacy_admin.audit.services import audit_record
+from privacy_admin.dispatch.services import dispatch_now, dispatch_on_commit
 from privacy_admin.pdf import render_pdf
 
 from .models import Loan, Notice, Reservation
@@ -114,15 +115,18 @@ def notice_queue(
         branch=branch,
     )
     if notice.channel in (Notice.Channel.EMAIL, Notice.Channel.GUARDIAN_EMAIL):
-        notice_id = notice.pk
-        transaction.on_commit(lambda: _send_later(notice_id))
+        # A broker outage leaves the notice queued for the dispatch sweeper; the change still commits.
+        dispatch_on_commit(SEND_TASK, notice.pk)
     return notice
 
 
-def _send_later(notice_id: int) -> Any:
-    from .tasks import send_notice  # the task module imports services; import late
+# The task module imports this one: the task is named by path and imported when it is sent.
+SEND_TASK = "loans.tasks.send_notice"
 
-    return send_notice.delay(notice_id)
+
+def _send_later(notice_id: int) -> bool:
+    """Send the task now; False (logged, remembered for the sweeper) when the broker is down."""
+    return dispatch_now(SEND_TASK, notice_id)
 
 
 # --- what is outstanding now -----------------------------------------------------------------
@@ -324,7 +328,8 @@ def notices_requeue_stuck_emails(*, on: dt.date | None = None, limit: int = 5000
         .values_list("pk", flat=True)[:limit]
     )
     for notice_id in ids:
-        _send_later(notice_id)
+        if not _send_later(notice_id):
+            break  # the broker is down: the dispatch sweeper and tomorrow's run take the rest
     if ids:
         logger.info("stuck e-mail notices requeued: count=%d", len(ids))
     return len(ids)

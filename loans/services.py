@@ -31,7 +31,6 @@ import datetime as dt
 import logging
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,17 +48,25 @@ from patrons.models import Branch, Patron, PatronStatus
 from patrons.selectors import get_patron_for
 from privacy_admin.audit.services import audit_record
 
+from .erasure import (
+    CANCELLED_RESERVATION,
+    EXPIRED_RESERVATION,
+    LENT_RESERVATION,
+    RETURNED_LOAN,
+    SETTLED_DAMAGE_CASE,
+    erase,
+)
 from .models import (
     CirculationAction,
-    CirculationDailyStat,
     DamageCase,
     Item,
-    ItemCirculationStat,
     Loan,
     Notice,
     Reservation,
 )
 from .notices import notice_queue
+from .statistics import count_daily as _count_daily
+from .statistics import count_item as _count_item
 
 logger = logging.getLogger(__name__)
 
@@ -196,48 +203,6 @@ def _locked_item(errors: _Errors, barcode: str, *, lock: bool = True) -> Item | 
     elif item.status == Item.Status.WITHDRAWN:
         errors.add("barcode", _("除籍済みの資料です。"))
     return item
-
-
-# --- statistics ---------------------------------------------------------------------------------
-
-
-def _count_daily(*, day: dt.date, branch_id: int, category_id: int, actions: Iterable[str]) -> None:
-    """Anonymous counts per day, branch, patron category and action (方針 第3: no patron kept).
-
-    One ``INSERT ... ON CONFLICT DO UPDATE`` (PostgreSQL and SQLite 3.24+): concurrent counters
-    add to the row atomically instead of reading and writing it back.
-    """
-    counts = Counter(str(a) for a in actions)
-    if not counts:
-        return
-    qn = connection.ops.quote_name
-    table = qn(CirculationDailyStat._meta.db_table)
-    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(counts))
-    params: list[Any] = []
-    for action, n in sorted(counts.items()):
-        params += [day, branch_id, category_id, action, n]
-    sql = (
-        f"INSERT INTO {table} ({qn('day')}, {qn('branch_id')}, {qn('category_id')}, {qn('action')}, {qn('count')}) "  # noqa: S608 - names from the model
-        f"VALUES {rows} "
-        f"ON CONFLICT ({qn('day')}, {qn('branch_id')}, {qn('category_id')}, {qn('action')}) "
-        f"DO UPDATE SET {qn('count')} = {table}.{qn('count')} + excluded.{qn('count')}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def _count_item(*, item_id: int, loans: int = 0, reservations: int = 0) -> None:
-    """Lifetime counts per item — no date and no patron — with one upsert statement."""
-    qn = connection.ops.quote_name
-    table = qn(ItemCirculationStat._meta.db_table)
-    sql = (
-        f"INSERT INTO {table} ({qn('item_id')}, {qn('loans')}, {qn('reservations')}) VALUES (%s, %s, %s) "  # noqa: S608 - names from the model
-        f"ON CONFLICT ({qn('item_id')}) DO UPDATE SET "
-        f"{qn('loans')} = {table}.{qn('loans')} + excluded.{qn('loans')}, "
-        f"{qn('reservations')} = {table}.{qn('reservations')} + excluded.{qn('reservations')}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [item_id, loans, reservations])
 
 
 # --- access-log events --------------------------------------------------------------------------
@@ -591,11 +556,9 @@ def _lend(
         raise _refuse(
             "barcode", _("この資料は貸出中です。先に返却処理をしてください。"), conflict=True
         ) from None
-    actions = [CirculationAction.LEND]
     if own is not None:
         # 方針 第3(3): the reservation record is erased in the transaction that lends the item.
-        Reservation.objects.filter(pk=own.pk).delete()
-        actions.append(CirculationAction.RESERVATION_LENT)
+        erase(LENT_RESERVATION, pk=own.pk, day=on, branch_id=branch.pk, category_id=patron.category_id)
     # last_returned_at is the safety net's evidence that a loan older than it should be gone; the item
     # has no loan now (one per item), so the mark is spent — clearing it keeps a loan recorded with an
     # earlier date (a backdated or offline lend) from being taken for a leftover.
@@ -607,7 +570,9 @@ def _lend(
     item.last_returned_at = None
     # No per-item count here: it is added on return (an item transaction), so that neither the
     # counter row nor its change at this moment points at the borrower's access-log event.
-    _count_daily(day=on, branch_id=branch.pk, category_id=patron.category_id, actions=actions)
+    _count_daily(
+        day=on, branch_id=branch.pk, category_id=patron.category_id, actions=[CirculationAction.LEND]
+    )
     _audit_patron_event(actor=actor, action=action, patron_id=patron.pk, branch=branch)
     return loan
 
@@ -749,8 +714,8 @@ def loan_return(
                 % {"status": item.get_status_display()},
                 conflict=True,
             )
-        # 方針 第3(2): the record of who borrowed the item ends with the return.
-        Loan.objects.filter(pk=row.loan_id).delete()
+        # 方針 第3(2): the record of who borrowed the item ends with the return (counted as 返却).
+        erase(RETURNED_LOAN, pk=row.loan_id, day=on, branch_id=branch.pk, category_id=row.loan_category_id)
         case = None
         if damaged:
             case = DamageCase.objects.create(
@@ -765,12 +730,6 @@ def loan_return(
         item.save(update_fields=["status", "current_branch", "last_returned_at"])
         # 貸出回数 is counted when the loan ends, in this item transaction (see _lend).
         _count_item(item_id=item.pk, loans=1)
-        _count_daily(
-            day=on,
-            branch_id=branch.pk,
-            category_id=row.loan_category_id,
-            actions=[CirculationAction.RETURN],
-        )
         if case is not None:
             _audit_item_event(
                 actor=actor,
@@ -1083,12 +1042,12 @@ def reservation_cancel(*, actor: Any, reservation: Reservation, on: dt.date | No
         )
         if current is None:
             raise _gone()
-        Reservation.objects.filter(pk=current.pk).delete()
-        _count_daily(
+        erase(
+            CANCELLED_RESERVATION,
+            pk=current.pk,
             day=on,
             branch_id=current.pickup_branch_id,
             category_id=current.patron.category_id,
-            actions=[CirculationAction.RESERVATION_CANCELLED],
         )
         _audit_patron_event(actor=actor, action="circulation.reservation_cancel", patron_id=current.patron_id)
     if current.status in HELD and current.item.status in (Item.Status.ON_HOLD, Item.Status.IN_TRANSIT):
@@ -1119,14 +1078,14 @@ def reservations_expire(*, on: dt.date | None = None) -> int:
             )
             if current is None:
                 continue
-            Reservation.objects.filter(pk=current.pk).delete()
-            routing = _release(item, current, on=on)
-            _count_daily(
+            erase(
+                EXPIRED_RESERVATION,
+                pk=current.pk,
                 day=on,
                 branch_id=current.pickup_branch_id,
                 category_id=current.patron.category_id,
-                actions=[CirculationAction.RESERVATION_EXPIRED],
             )
+            routing = _release(item, current, on=on)
             _audit_item_event(
                 actor=None,
                 action="circulation.reservation_expire",
@@ -1148,8 +1107,7 @@ def damage_case_settle(*, actor: Any, case: DamageCase) -> None:
         # Inserting the case made the patron row carry the return's transaction id (the lock its
         # foreign key took); locking the row here replaces it, so the id no longer ties the two.
         Patron.objects.select_for_update().filter(pk=case.patron_id).exists()
-        deleted, _unused = DamageCase.objects.filter(pk=case.pk).delete()
-        if not deleted:
+        if not erase(SETTLED_DAMAGE_CASE, pk=case.pk):
             raise _refuse("__all__", _("この汚破損案件は既に処理済みです。"), conflict=True)
         _audit_item_event(
             actor=actor,

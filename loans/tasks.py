@@ -17,7 +17,7 @@ from celery import Task, shared_task
 
 from privacy_admin.audit.context import audit_context
 
-from . import notices, safety_net
+from . import erasure_ledger, notices, safety_net
 
 logger = logging.getLogger(__name__)
 
@@ -69,3 +69,10 @@ def run_safety_net() -> None:
     """Every 15 minutes: erase every loan or reservation that should no longer exist (方針 第3(2)(3))."""
     with audit_context(channel="task"):
         safety_net.safety_net_run()
+
+
+@shared_task(ignore_result=True)
+def prune_erasure_ledger() -> None:
+    """Daily: drop erasure-ledger entries older than the backup retention (BACKUP_RETENTION_DAYS)."""
+    dropped = erasure_ledger.prune()
+    logger.info("erasure ledger pruned: count=%d", dropped)

@@ -19,7 +19,9 @@ values the actor's scope allows, never the model rows.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -43,7 +45,7 @@ from privacy_admin.accounts.roles import Role
 from privacy_admin.audit.services import audit_record
 from privacy_admin.dataitems import DataItem
 
-from . import selectors, services
+from . import erasure, selectors, services
 from .forms import (
     CaptureForm,
     CounterForm,
@@ -220,11 +222,25 @@ def _render_counter(
     return render(request, result_template if _is_htmx(request) else template, context, status=status)
 
 
+def counter_open(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A counter page opens only on a database that holds no record the erasure ledger says was
+    erased: after a backup is restored, ``manage.py erasure_replay`` must run first (方針 第3(2)(3))."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if erasure.restore_pending():
+            return render(request, "loans/restore_pending.html", status=503)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 # --- 貸出 ------------------------------------------------------------------------------------------
 
 
 @role_required(*OPERATOR_PAGE_ROLES)
 @require_http_methods(["GET", "POST"])
+@counter_open
 def counter(request: HttpRequest) -> HttpResponse:
     """貸出: scan the card, then the items one after another. The landing page of the counter."""
     _admit(request, Capability.LEND)
@@ -239,6 +255,7 @@ def counter(request: HttpRequest) -> HttpResponse:
 
 @role_required(*COUNTER_ROLES)
 @require_http_methods(["GET", "POST"])
+@counter_open
 def reserve(request: HttpRequest) -> HttpResponse:
     """予約: scan the card, choose the pickup place, then scan the items to reserve."""
     return _card_then_items(
@@ -252,6 +269,7 @@ def reserve(request: HttpRequest) -> HttpResponse:
 
 @role_required(*OPERATOR_PAGE_ROLES)
 @require_http_methods(["GET", "POST"])
+@counter_open
 def pickup(request: HttpRequest) -> HttpResponse:
     """予約資料の受渡し: scan the card to list what is ready here, then scan each item to hand it over."""
     _admit(request, Capability.HAND_OVER)
@@ -266,6 +284,7 @@ def pickup(request: HttpRequest) -> HttpResponse:
 
 @role_required(*COUNTER_ROLES)
 @require_http_methods(["GET", "POST"])
+@counter_open
 def cancel(request: HttpRequest) -> HttpResponse:
     """予約取消: scan the card, then cancel a reservation from the list (or scan its item)."""
     return _card_then_items(
@@ -499,6 +518,7 @@ def _hold_shelf(request: HttpRequest, branch: Branch) -> list[scope_fields.Shown
 
 @role_required(*OPERATOR_PAGE_ROLES)
 @require_http_methods(["GET", "POST"])
+@counter_open
 def return_items(request: HttpRequest) -> HttpResponse:
     """返却: scan items; each answer says where the item goes (棚へ / 取置棚へ / ○○へ回送), never who had it.
 
@@ -544,6 +564,7 @@ def return_items(request: HttpRequest) -> HttpResponse:
 
 @role_required(*OPERATOR_PAGE_ROLES)
 @require_http_methods(["GET", "POST"])
+@counter_open
 def capture(request: HttpRequest) -> HttpResponse:
     """予約資料の確保・到着: scan an item from the shelf or off the van; the answer says where it goes."""
     _admit(request, Capability.CAPTURE)

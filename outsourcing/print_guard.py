@@ -8,7 +8,6 @@ view (``patrons:detail``), never its path: a path may carry an identifier.
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.views.decorators.http import require_POST
@@ -17,6 +16,12 @@ from privacy_admin.accounts.permissions import role_required
 from privacy_admin.accounts.roles import Role
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
+from privacy_admin.cache_guard import (
+    RATE_LIMIT_UNAVAILABLE_MESSAGE,
+    RETRY_AFTER_SECONDS,
+    RateLimitUnavailable,
+    rate_limit_hit,
+)
 
 VIAS = frozenset({"print", "print_shortcut", "save_shortcut"})
 # A print dialog fires several events and a held key repeats: this many events per user per minute.
@@ -34,13 +39,8 @@ def _view_name(path: str) -> str:
 
 
 def _within_limit(user_pk: int) -> bool:
-    key = f"outsourcing:print-attempts:{user_pk}"
-    cache.add(key, 0, timeout=60)
-    try:
-        return int(cache.incr(key)) <= MAX_PER_MINUTE
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60)
-        return True
+    """Raises ``RateLimitUnavailable`` when the cache is down (the limit fails closed)."""
+    return rate_limit_hit(f"outsourcing:print-attempts:{user_pk}", window_seconds=60) <= MAX_PER_MINUTE
 
 
 @role_required(Role.CONTRACTOR)
@@ -50,7 +50,15 @@ def print_attempt(request: HttpRequest) -> HttpResponse:
     via = request.POST.get("via", "")
     if via not in VIAS:
         via = "print"
-    if _within_limit(int(request.user.pk or 0)):
+    try:
+        within = _within_limit(int(request.user.pk or 0))
+    except RateLimitUnavailable:
+        response = HttpResponse(
+            str(RATE_LIMIT_UNAVAILABLE_MESSAGE), status=503, content_type="text/plain; charset=utf-8"
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    if within:
         audit_record(
             actor=request.user,
             action="operator.print_attempt",

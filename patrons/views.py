@@ -14,7 +14,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -31,6 +30,7 @@ from outsourcing.scope_fields import Capability
 from privacy_admin.accounts.permissions import role_required
 from privacy_admin.accounts.roles import Role, has_role
 from privacy_admin.audit.middleware import client_ip
+from privacy_admin.cache_guard import RETRY_AFTER_SECONDS, RateLimitUnavailable, rate_limit_hit
 from privacy_admin.wareki import format_date as _date
 
 from . import rules, services
@@ -505,13 +505,9 @@ def paper_form_destroy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _reset_attempts(request: HttpRequest) -> int:
+    """Raises ``RateLimitUnavailable`` when the cache is down: the reset is refused, not unlimited."""
     key = f"patrons:password-reset:{client_ip(request) or 'unknown'}"
-    cache.add(key, 0, timeout=RESET_WINDOW_SECONDS)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=RESET_WINDOW_SECONDS)
-        return 1
+    return rate_limit_hit(key, window_seconds=RESET_WINDOW_SECONDS)
 
 
 @require_http_methods(["GET", "POST"])
@@ -519,7 +515,18 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     """要綱 第8条3: reset only when card number and registered e-mail match; the answer never says which
     of the two did not, and attempts per address are limited."""
     if request.method == "POST":
-        if _reset_attempts(request) > RESET_ATTEMPTS:
+        try:
+            attempts = _reset_attempts(request)
+        except RateLimitUnavailable:
+            response = render(
+                request,
+                "patrons/password_reset.html",
+                {"form": PublicPasswordResetForm(), "limited": False, "unavailable": True},
+                status=503,
+            )
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
+        if attempts > RESET_ATTEMPTS:
             return render(
                 request,
                 "patrons/password_reset.html",

@@ -38,6 +38,21 @@ app.conf.beat_schedule = {
         "task": "loans.tasks.run_safety_net",
         "schedule": crontab(minute="*/15"),
     },
+    # The erasure ledger is kept as long as a backup can be restored (BACKUP_RETENTION_DAYS), no longer.
+    "loans-prune-erasure-ledger": {
+        "task": "loans.tasks.prune_erasure_ledger",
+        "schedule": crontab(hour=4, minute=20),
+    },
+    # Architecture rule 3: what the broker could not take after commit (a notice, a print) goes out
+    # again within minutes once it is back; register prints still waiting are sent again.
+    "dispatch-redispatch-pending": {
+        "task": "privacy_admin.dispatch.tasks.redispatch_pending",
+        "schedule": crontab(minute="*/2"),
+    },
+    "registry-redispatch-waiting-prints": {
+        "task": "privacy_admin.registry.tasks.redispatch_waiting_prints",
+        "schedule": crontab(minute="*/5"),
+    },
     # 方針 第3(7)(8): overdue reminders — titles by e-mail only, never on postcards or by phone.
     "loans-overdue-notices": {
         "task": "loans.tasks.queue_overdue_notices",
@@ -54,17 +69,10 @@ app.conf.beat_schedule = {
         "task": "privacy_admin.audit.tasks.purge_expired_events",
         "schedule": crontab(hour=3, minute=40),
     },
-    # 004 特記事項10: on the day after a contract's last day its operators' accounts close and the
-    # contract-end step (data returned or erased, certified) opens.
-    "outsourcing-close-ended-contracts": {
-        "task": "outsourcing.tasks.close_ended_contracts",
-        "schedule": crontab(hour=0, minute=5),
-    },
-    # 002: 既に承認されていても見直しをする (pre-approved too); 004 特記事項12: 是正措置. Each morning the
-    # privacy officers get reviews due within 30 days or overdue and overdue corrective actions
-    # (contract numbers, dates and counts only).
-    "outsourcing-remind-oversight": {
-        "task": "outsourcing.oversight_tasks.remind_oversight_due",
-        "schedule": crontab(hour=8, minute=15),
+    # 市川市 方針 第5(2): backup media past their retention are to be erased and burnt or broken; the
+    # count is logged daily and shown on the administrators' home page and /backups/.
+    "backups-check-retention": {
+        "task": "backups.tasks.check_backup_retention",
+        "schedule": crontab(hour=8, minute=45),
     },
 }

@@ -1,8 +1,9 @@
 """Settings: one module, every knob from the environment.
 
 Embedded defaults run the product with no servers (SQLite under var/, kombu's filesystem broker,
-console email). Production sets DATABASE_URL (PostgreSQL via psycopg 3), REDIS_URL and
-CELERY_BROKER_URL. A secret may also come from a file named by <NAME>_FILE.
+a development outbox for mail under var/outbox). Production sets DATABASE_URL (PostgreSQL via
+psycopg 3), REDIS_URL, CELERY_BROKER_URL and EMAIL_HOST (SMTP). A secret may also come from a file
+named by <NAME>_FILE.
 """
 
 from __future__ import annotations
@@ -71,10 +72,12 @@ INSTALLED_APPS = [
     "privacy_admin.accounts",
     "privacy_admin.audit",
     "privacy_admin.registry",
+    "privacy_admin.dispatch",
     "patrons",
     "loans",
     "outsourcing",
     "disclosure_requests",
+    "backups",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "privacy_admin.accounts.context_processors.roles",
+                "privacy_admin.devmail.context_processors.outbox",
             ],
         },
     }
@@ -142,7 +146,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, Celery ---------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # The cache is an optimisation (rate limits fail closed without it): a dead Redis must answer fast.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -159,8 +170,19 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # Fanout exchanges (worker control) would otherwise land in ./control of the working directory.
         "control_folder": str(_celery_dir / "control"),
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A dead broker fails a publish fast; privacy_admin.dispatch remembers it for the sweeper.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 # Results would be a second copy of whatever a task returns: tasks return nothing and results are off.
 CELERY_TASK_IGNORE_RESULT = True
+# One quick retry covers a pooled connection the broker dropped (a restart); a dead broker fails a
+# publish in about a second, and privacy_admin.dispatch leaves the work queued for its sweeper.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -249,8 +271,29 @@ STORAGES = {
 # Messages can carry a new card number: keep them server-side, never in a browser cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# --- Mail -----------------------------------------------------------------------------------
+# Production sends by SMTP (EMAIL_HOST set). Without it, mail goes to the development outbox under
+# var/outbox, which administrators read at /system/outbox/. Never the console backend: the worker's
+# stdout is a log (celery.redirected), and notices name patrons and titles. checks.py refuses a
+# non-delivering backend once DEBUG is off (privacy_admin.W002, and E001 under --deploy).
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = _secret("EMAIL_HOST_PASSWORD", default="") or ""
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)  # implicit TLS, usually port 465
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=not EMAIL_USE_SSL)  # STARTTLS, usually port 587
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL are mutually exclusive: set one of them")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+EMAIL_OUTBOX_DIR = VAR_DIR / "outbox"
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "privacy_admin.devmail.backend.OutboxEmailBackend",
+)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="library-privacy@example.jp")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -325,6 +368,19 @@ LOANS_NOTICE_CONTACT = env.str("LOANS_NOTICE_CONTACT", default="")
 # The safety net runs every 15 minutes; the dashboard warns when its last run is older than this.
 LOANS_SAFETY_NET_MAX_GAP_MINUTES = env.int("LOANS_SAFETY_NET_MAX_GAP_MINUTES", default=90)
 
+# Backups (市川市 方針 第5(2)): `manage.py backup` encrypts each dump to these age public keys (comma- or
+# line-separated; the private key stays off the server) and records the medium, kept this many days.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+BACKUP_AGE_RECIPIENTS = _secret("BACKUP_AGE_RECIPIENTS", default="") or ""
+BACKUP_PG_DUMP = env.str("BACKUP_PG_DUMP", default="pg_dump")
+# Also how long erasure-ledger entries are kept: a backup older than this is never restored.
+BACKUP_RETENTION_DAYS = env.int("BACKUP_RETENTION_DAYS", default=35)
+# The erasure ledger (loans.erasure_ledger): ids of erased rows, outside the main database so that a
+# restored backup can be replayed (`manage.py erasure_replay`). A PostgreSQL database of its own
+# (ERASURE_LEDGER_URL), or else an SQLite file that needs no configuration.
+ERASURE_LEDGER_URL = _secret("ERASURE_LEDGER_URL", default="") or ""
+ERASURE_LEDGER_PATH = Path(env.str("ERASURE_LEDGER_PATH", default=str(VAR_DIR / "erasure-ledger.sqlite3")))
+
 AUDIT_RETENTION_YEARS = env.int("AUDIT_RETENTION_YEARS", default=5)
 # The access log is sealed with an HMAC chain; the key should live apart from the database.
 AUDIT_CHAIN_KEY = _secret("AUDIT_CHAIN_KEY") or f"audit-chain:{SECRET_KEY}"
@@ -360,5 +416,10 @@ LOGGING = {
         # WeasyPrint and fontTools narrate every PDF step at INFO; the "HarfBuzz-Subset" notice too.
         "weasyprint": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "fontTools": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Even with LOG_LEVEL=DEBUG: a failed template lookup is logged at DEBUG with the repr of the
+        # whole context (a phone sheet's names and numbers), and with DEBUG on every SQL statement is
+        # logged with its parameters (names, titles). Neither may reach a log.
+        "django.template": {"level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
     },
 }

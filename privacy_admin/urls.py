@@ -24,6 +24,8 @@ urlpatterns = [
     path("outsourcing/access-review/", include("outsourcing.review_urls")),
     path("outsourcing/print-attempt/", print_attempt, name="operator_print_attempt"),
     path("outsourcing/", include("outsourcing.urls")),
+    path("backups/", include("backups.urls")),
+    path("system/outbox/", include("privacy_admin.devmail.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

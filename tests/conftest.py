@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 
 os.environ.setdefault("PRIVACY_ADMIN_TESTING", "1")
 
@@ -13,11 +14,23 @@ from privacy_admin.accounts.roles import Role
 
 from .factories import DEFAULT_PASSWORD, BranchFactory, CategoryFactory, make_staff
 
-pytest_plugins = ["tests.services_plugin"]
+pytest_plugins = ["tests.services_plugin", "tests.outage"]
+
+
+@pytest.fixture(scope="session")
+def _erasure_ledger_path(tmp_path_factory):
+    # The erasure ledger of the test run: its own file, never the developer's var/.
+    return tmp_path_factory.mktemp("erasure-ledger")
 
 
 @pytest.fixture(autouse=True)
-def _fast_settings(settings):
+def _fast_settings(settings, _erasure_ledger_path):
+    from loans import erasure
+
+    erasure._pending_cache.clear()
+    # A ledger of each test's own (created only if the test erases or opens a counter page).
+    settings.ERASURE_LEDGER_PATH = _erasure_ledger_path / f"{uuid.uuid4().hex}.sqlite3"
+    settings.ERASURE_LEDGER_URL = ""
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.AXES_ENABLED = True

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from backups import labels as backup_labels
 from disclosure_requests import labels as request_labels
 from loans import labels as loans_labels
 from outsourcing import labels as outsourcing_labels
 from privacy_admin.accounts import labels as account_labels
+from privacy_admin.devmail import labels as devmail_labels
 from privacy_admin.registry import labels as registry_labels
 
 ACTION_LABELS: dict[str, str] = {
@@ -39,6 +41,8 @@ ACTION_LABELS |= (
     | registry_labels.ACTION_LABELS
     | outsourcing_labels.ACTION_LABELS
     | account_labels.ACTION_LABELS
+    | devmail_labels.ACTION_LABELS
+    | backup_labels.ACTION_LABELS
 )
 
 # Prefixes offered in the filter ("patron." = every patron.* action).
@@ -54,6 +58,8 @@ ACTION_GROUP_LABELS |= (
     | request_labels.ACTION_GROUP_LABELS
     | registry_labels.ACTION_GROUP_LABELS
     | outsourcing_labels.ACTION_GROUP_LABELS
+    | devmail_labels.ACTION_GROUP_LABELS
+    | backup_labels.ACTION_GROUP_LABELS
 )
 
 ROLE_LABELS: dict[str, str] = {

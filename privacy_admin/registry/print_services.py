@@ -3,7 +3,9 @@
 A large register renders in a Celery task (architecture rule 7): ``register_print_request`` records
 the request and its access-log event in one transaction and sends the task id-only on commit;
 ``register_print_render`` (called by the task) renders, stores the PDF and moves ``progress`` as it
-goes, so the progress page can poll it. The register holds no personal data — it describes
+goes, so the progress page can poll it. When the broker cannot take the task, the request still
+succeeds and the print waits (待機中) until ``register_print_redispatch_waiting`` sends it again
+within minutes (architecture rule 3). The register holds no personal data — it describes
 activities, never people — but a stored error still says only what kind of failure it was.
 
 Public copies (要綱 第16条第5項: 一般の閲覧) are rendered on demand and cached per register state:
@@ -18,13 +20,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from privacy_admin.audit.services import audit_record
+from privacy_admin.cache_guard import cached_bytes
+from privacy_admin.dispatch.services import dispatch_now, dispatch_on_commit
 
 from . import pdfs, register_pdf
 from .models import RegisterEntry, RegisterPrint
@@ -36,6 +39,9 @@ TARGET_TYPE = "register_print"
 REUSE_WINDOW = dt.timedelta(minutes=30)
 # A print that has not finished within this time is taken as failed (the worker stopped).
 STALE_AFTER = dt.timedelta(hours=1)
+# A print still pending this long after it was asked for was not dispatched (or its message was lost).
+REDISPATCH_AFTER = dt.timedelta(minutes=2)
+RENDER_TASK = "privacy_admin.registry.tasks.render_register_print"
 PUBLIC_CACHE_SECONDS = 24 * 60 * 60
 FAILED_MESSAGE = "PDFの作成に失敗しました"
 
@@ -84,15 +90,33 @@ def register_print_request(*, actor: Any, layout: str, include_abolished: bool) 
             detail={"layout": layout, "include_abolished": include_abolished, "reused": reused},
         )
         if not reused:
-            print_id = running.pk
-            transaction.on_commit(lambda: _dispatch(print_id))
+            # The task module imports this one: named by path, imported when it is sent.
+            dispatch_on_commit(RENDER_TASK, running.pk)
     return running
 
 
-def _dispatch(print_id: int) -> None:
-    from .tasks import render_register_print
-
-    render_register_print.delay(print_id)
+def register_print_redispatch_waiting(*, now: dt.datetime | None = None) -> int:
+    """Prints still pending REDISPATCH_AFTER after they were asked for (the broker was down, or the
+    message was lost) are sent to the worker again; returns how many. Safe to repeat: the render
+    takes a print only while it is pending. Stops at the first failure (the broker is still down)."""
+    now = now or timezone.now()
+    ids = list(
+        RegisterPrint.objects.filter(
+            status=RegisterPrint.Status.PENDING,
+            requested_at__lt=now - REDISPATCH_AFTER,
+            requested_at__gte=now - STALE_AFTER,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    sent = 0
+    for print_id in ids:
+        if not dispatch_now(RENDER_TASK, print_id, remember=False):
+            break
+        sent += 1
+    if ids:
+        logger.info("register prints redispatched: count=%d waiting=%d", sent, len(ids))
+    return sent
 
 
 def _progress_writer(print_id: int) -> Callable[[int], None]:
@@ -174,15 +198,6 @@ def register_state() -> int:
     return int(RegisterEntry.history.aggregate(n=Max("history_id"))["n"] or 0)
 
 
-def _cached(key: str, render: Callable[[], bytes]) -> bytes:
-    pdf = cache.get(key)
-    if isinstance(pdf, bytes):
-        return pdf
-    pdf = render()
-    cache.set(key, pdf, PUBLIC_CACHE_SECONDS)
-    return pdf
-
-
 def public_register_pdf(*, layout: str) -> bytes:
     """The register of registered entries as of today, as anyone may inspect it (第16条第5項)."""
     layout = _layout(layout)
@@ -193,7 +208,7 @@ def public_register_pdf(*, layout: str) -> bytes:
         entries = pdfs.entries_for_print(include_abolished=False, as_of=as_of)
         return pdfs.render_register_pdf(layout=layout, entries=entries, as_of=as_of)
 
-    return _cached(key, render)
+    return cached_bytes(key, render, timeout=PUBLIC_CACHE_SECONDS)
 
 
 def entry_pdf(*, entry: RegisterEntry, layout: str) -> bytes:
@@ -201,4 +216,6 @@ def entry_pdf(*, entry: RegisterEntry, layout: str) -> bytes:
     layout = _layout(layout)
     as_of = timezone.localdate()
     key = f"registry:entry:{entry.pk}:{layout}:{as_of:%Y%m%d}:{register_state()}"
-    return _cached(key, lambda: pdfs.render_entry_pdf(entry, as_of=as_of, layout=layout))
+    return cached_bytes(
+        key, lambda: pdfs.render_entry_pdf(entry, as_of=as_of, layout=layout), timeout=PUBLIC_CACHE_SECONDS
+    )

@@ -16,3 +16,9 @@ def render_register_print(print_id: int) -> None:
         raise TypeError("render_register_print takes a RegisterPrint id")
     with audit_context(channel="task"):
         print_services.register_print_render(print_id=print_id)
+
+
+@shared_task(ignore_result=True)
+def redispatch_waiting_prints() -> None:
+    """Every few minutes: prints still waiting for a worker (the broker was down) are sent again."""
+    print_services.register_print_redispatch_waiting()

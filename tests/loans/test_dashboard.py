@@ -27,7 +27,10 @@ def _notice_urls(settings) -> None:
 def finished_run(minutes_ago: float, *, dry_run: bool = False, loans: int = 0) -> SafetyNetRun:
     at = timezone.now() - dt.timedelta(minutes=minutes_ago)
     return SafetyNetRun.objects.create(
-        started_at=at - dt.timedelta(seconds=3), finished_at=at, dry_run=dry_run, loans_erased=loans
+        started_at=at - dt.timedelta(seconds=3),
+        finished_at=at,
+        dry_run=dry_run,
+        erased={"returned_loans": loans},
     )
 
 

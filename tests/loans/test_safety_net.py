@@ -14,9 +14,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
-from loans import safety_net, tasks
+from loans import erasure, offline_returns, safety_net, tasks
 from loans.models import CirculationDailyStat, Item, ItemCirculationStat, Loan, Reservation, SafetyNetRun
 from patrons import services as patron_services
 from patrons.models import Branch, Patron
@@ -266,7 +267,7 @@ def test_keyset_batches_cover_every_stale_row_between_healthy_ones(
     central, patron, general_category, monkeypatch, statement_rows: int
 ) -> None:
     # A batch is one transaction, run as statements of at most _STATEMENT_ROWS rows.
-    monkeypatch.setattr(safety_net, "_STATEMENT_ROWS", statement_rows)
+    monkeypatch.setattr(erasure, "_STATEMENT_ROWS", statement_rows)
     other = make_patron(registered_branch=central, category=general_category)
     stale: list[Loan] = []
     kept: list[Loan] = []
@@ -392,17 +393,17 @@ def _offline(central: Branch, patron: Patron) -> dict[str, Any]:
         lend(patron, item, central)
     relent_loan = lend(patron, relent, central, lent_days_ago=0)  # lent again after the offline return
     rows = [
-        safety_net.OfflineReturn(a.barcode, NOW() - dt.timedelta(hours=2)),
-        safety_net.OfflineReturn(b.barcode, NOW() - dt.timedelta(hours=1)),
-        safety_net.OfflineReturn("9999999999", NOW() - dt.timedelta(hours=1)),
-        safety_net.OfflineReturn(relent.barcode, NOW() - dt.timedelta(days=2)),
+        offline_returns.OfflineReturn(a.barcode, NOW() - dt.timedelta(hours=2)),
+        offline_returns.OfflineReturn(b.barcode, NOW() - dt.timedelta(hours=1)),
+        offline_returns.OfflineReturn("9999999999", NOW() - dt.timedelta(hours=1)),
+        offline_returns.OfflineReturn(relent.barcode, NOW() - dt.timedelta(days=2)),
     ]
     return {"items": (a, b), "relent_loan": relent_loan, "rows": rows}
 
 
 def test_offline_returns_erase_their_loans_and_count_returns(central, mobile, patron) -> None:
     data = _offline(central, patron)
-    result = safety_net.loans_import_offline_returns(actor=None, rows=data["rows"], branch=mobile)
+    result = offline_returns.loans_import_offline_returns(actor=None, rows=data["rows"], branch=mobile)
     assert (result.rows, result.stamped, result.unknown, result.loans_erased) == (4, 3, 1, 2)
     assert not Loan.objects.filter(item__in=data["items"]).exists()
     assert Loan.objects.filter(
@@ -417,7 +418,7 @@ def test_offline_returns_erase_their_loans_and_count_returns(central, mobile, pa
     assert event.patron_id is None and event.target_id == ""
     assert event.detail["loans"] == 2 and event.detail["unknown"] == 1
     # Importing the same file again changes nothing.
-    again = safety_net.loans_import_offline_returns(actor=None, rows=data["rows"], branch=mobile)
+    again = offline_returns.loans_import_offline_returns(actor=None, rows=data["rows"], branch=mobile)
     assert again.loans_erased == 0 and again.older == 3
 
 
@@ -429,9 +430,9 @@ def test_an_interrupted_import_leaves_what_the_safety_net_erases(
     def crash(**kwargs: Any) -> int:
         raise RuntimeError("worker killed between the steps")
 
-    monkeypatch.setattr(safety_net, "_erase_returned_loans", crash)
+    monkeypatch.setattr(offline_returns, "_erase_returned_loans", crash)
     with pytest.raises(RuntimeError):
-        safety_net.loans_import_offline_returns(actor=None, rows=data["rows"], branch=mobile)
+        offline_returns.loans_import_offline_returns(actor=None, rows=data["rows"], branch=mobile)
     assert Loan.objects.filter(item__in=data["items"]).count() == 2  # step 1 done, step 2 not
     assert safety_net.safety_net_oldest_overdue_age() > dt.timedelta(0)
     monkeypatch.undo()
@@ -459,3 +460,59 @@ def test_import_command_reads_a_csv_and_refuses_bad_lines(central, mobile, patro
     assert "消去した貸出記録: 1" in out.getvalue()
     assert not Loan.objects.filter(item=item).exists()
     assert patron.family_name not in out.getvalue()
+
+
+# --- interrupted runs -------------------------------------------------------------------------------
+
+
+class Killed(BaseException):
+    """Stands for kill -9: nothing after it runs (not even an except Exception)."""
+
+
+def test_a_killed_run_has_recorded_its_committed_batches_and_the_next_run_marks_it_interrupted(
+    central, patron, login, counter_staff
+) -> None:
+    for _ in range(5):
+        stale_returned_loan(patron, central)
+    seen: list[int] = []
+
+    def die_in_the_second_batch(kind: str, in_batch: int, so_far: int) -> None:
+        seen.append(in_batch)
+        if len(seen) == 2:
+            raise Killed
+
+    with pytest.raises(Killed):
+        safety_net.safety_net_run(batch_size=2, progress=die_in_the_second_batch)
+    run = SafetyNetRun.objects.get()
+    assert run.finished_at is None and run.interrupted_at is None
+    assert (
+        run.erased == {**dict.fromkeys(safety_net.KIND_LABELS, 0), safety_net.RETURNED: 2}
+        and run.batches == 1
+    )
+    assert Loan.objects.count() == 3  # the first batch stays erased; the second rolled back
+    batch_events = AuditEvent.objects.filter(action="circulation.safety_net_batch")
+    assert [e.detail for e in batch_events] == [{"kind": safety_net.RETURNED, "erased": 2}]
+    assert batch_events.get().patron_id is None
+
+    result = safety_net.safety_net_run()
+    assert result.interrupted_runs == 1 and result.loans_erased == 3
+    run.refresh_from_db()
+    assert run.interrupted_at is not None and run.finished_at is None
+    # The dashboard shows the interruption only until a run has completed after it.
+    assert safety_net.safety_net_last_interrupted() is None
+    SafetyNetRun.objects.filter(pk=result.run_id).update(started_at=run.started_at - dt.timedelta(minutes=1))
+    page = login(counter_staff).get(reverse("loans:dashboard")).content.decode()
+    assert "途中で止まりました（中断）" in page and "貸出記録 2件" in page
+
+
+def test_a_second_run_while_one_holds_the_lock_does_nothing(central, patron, monkeypatch) -> None:
+    from contextlib import contextmanager
+
+    @contextmanager
+    def busy():
+        yield False
+
+    stale_returned_loan(patron, central)
+    monkeypatch.setattr(safety_net, "_single_run", busy)
+    result = safety_net.safety_net_run()
+    assert result.skipped and not SafetyNetRun.objects.exists() and Loan.objects.count() == 1

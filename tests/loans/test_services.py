@@ -7,6 +7,7 @@ the patron or the item, never both (方針 第3(2)(3); architecture "the privacy
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import threading
 from typing import Any
@@ -385,8 +386,9 @@ def test_ready_notice_is_written_after_the_item_transaction_commits(
     with django_capture_on_commit_callbacks() as callbacks:
         give_back(staff, item)
     assert not Notice.objects.exists()
-    assert len(callbacks) == 1
-    callbacks[0]()
+    notice_writes = [c for c in callbacks if not isinstance(c, functools.partial)]  # not the ledger's
+    assert len(notice_writes) == 1
+    notice_writes[0]()
     assert Notice.objects.get().patron == other
 
 
@@ -755,7 +757,7 @@ def test_cancel_of_a_held_copy_leaves_it_for_the_next_scan(
 def test_cancel_of_a_held_copy_writes_no_item_event(staff, patron, other, item) -> None:
     reservation = _ready(staff, patron, item)
     reserve(staff, other, item)
-    before = AuditEvent.objects.count()
+    before = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0  # seq has gaps
     services.reservation_cancel(actor=staff, reservation=reservation, on=TODAY)
     new = list(AuditEvent.objects.filter(seq__gt=before))
     assert [(e.action, e.target_type) for e in new] == [("circulation.reservation_cancel", "patron")]

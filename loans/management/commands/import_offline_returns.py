@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from loans import safety_net
+from loans import offline_returns
 from patrons.models import Branch
 from privacy_admin.audit.context import audit_context
 
@@ -31,14 +31,14 @@ class Command(BaseCommand):
             if branch is None:
                 raise CommandError("--branch の館コードが見つかりません。")
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows, errors = safety_net.parse_offline_returns(handle)
+            rows, errors = offline_returns.parse_offline_returns(handle)
         if errors:
             for message in errors[:50]:
                 self.stderr.write(message)
             raise CommandError(f"{len(errors)}行に誤りがあるため、取り込みませんでした。")
         try:
             with audit_context(channel="command"):
-                result = safety_net.loans_import_offline_returns(actor=None, rows=rows, branch=branch)
+                result = offline_returns.loans_import_offline_returns(actor=None, rows=rows, branch=branch)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         self.stdout.write(f"取り込んだ行: {result.rows}")
