@@ -22,12 +22,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from privacy_admin.accounts.roles import Role
 from privacy_admin.api import ErrorOut, ValidationErrorOut, staff_auth
 
-from . import services
+from . import erasure, services
 from .selectors import get_reservation_for
 
 router = Router(tags=["circulation"])
@@ -41,7 +42,12 @@ _ERRORS: dict[int | str, Any] = {
     403: ErrorOut,
     409: ValidationErrorOut,
     422: ValidationErrorOut,
+    503: ErrorOut,
 }
+RESTORE_PENDING_MESSAGE = (
+    "バックアップから復元したデータベースに消去済みの記録が戻っています。"
+    "システム管理者が manage.py erasure_replay を実行するまで、貸出・返却は受け付けません。"
+)
 
 
 def _conflict_or_raise(exc: ValidationError) -> Any:
@@ -154,6 +160,10 @@ class CancelOut(Schema):
 
 
 def _actor(request: HttpRequest) -> Any:
+    """The signed-in counter user; refuses (503) while a restored backup waits for its erasure replay
+    (方針 第3(2)(3)): a new loan could take an id the ledger lists, and the replay would delete it."""
+    if erasure.restore_pending():
+        raise HttpError(503, RESTORE_PENDING_MESSAGE)
     return request.auth  # type: ignore[attr-defined]
 
 

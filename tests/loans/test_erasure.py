@@ -373,3 +373,24 @@ def test_the_ledger_lives_outside_the_main_database() -> None:
     tables = connection.introspection.table_names()
     assert "erasure_ledger" not in tables
     assert str(settings.ERASURE_LEDGER_PATH) != str(settings.DATABASES["default"]["NAME"])
+
+
+def test_the_circulation_api_refuses_a_restored_database_until_replayed(
+    central, patron, counter_staff
+) -> None:
+    from django.test import Client
+
+    from privacy_admin.accounts.services import api_token_create
+
+    _restored(central, patron)
+    token = api_token_create(actor=counter_staff, user=counter_staff)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.post(
+        "/api/v1/returns", {"barcode": "X1", "branch": "central"}, content_type="application/json"
+    )
+    assert response.status_code == 503 and "erasure_replay" in response.json()["detail"]
+    erasure.replay()
+    response = client.post(
+        "/api/v1/returns", {"barcode": "X1", "branch": "central"}, content_type="application/json"
+    )
+    assert response.status_code != 503
