@@ -136,6 +136,8 @@ step .venv/bin/ruff format --check --extend-exclude .tools .
 step .venv/bin/mypy .
 step "$PY" manage.py check --fail-level ERROR
 step "$PY" manage.py makemigrations --check --dry-run
+# The house rules (architecture.md) as a lint: tools/conventions.py, its examples in tests/tools/.
+step "$PY" -m tools.conventions
 
 # The field inventory (要綱 第16条): every personal-data field declared, each pointing at a registered
 # entry. Run on a fresh throwaway SQLite database migrated up to the register (its data migration

@@ -4,7 +4,6 @@ a restored backup is refused at the counter until ``erasure_replay`` has run (�
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 from io import StringIO
 from pathlib import Path
@@ -25,6 +24,7 @@ from loans.models import CirculationDailyStat, DamageCase, Item, Loan, Reservati
 from patrons.models import Patron, PatronStatus
 from privacy_admin.audit.models import AuditEvent
 from tests.factories import make_patron
+from tools import conventions
 
 from .factories import make_item
 
@@ -235,59 +235,12 @@ def test_the_sweep_notes_every_erased_id_in_the_ledger(
 
 # --- no delete elsewhere ----------------------------------------------------------------------------
 
-LINK_NAMES = {m.__name__ for m in erasure.LINK_MODELS}
-LINK_TABLES = {m._meta.db_table for m in erasure.LINK_MODELS}
-
-
-def _violations(source: str) -> list[int]:
-    """Lines that delete a link record: ``<Model>….delete()`` on a name of a link model, or SQL text
-    ``DELETE FROM <link table>``."""
-    found: list[int] = []
-    for node in ast.walk(ast.parse(source)):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr
-            in (
-                "delete",
-                "_raw_delete",
-                "bulk_delete",
-            )
-        ):
-            names = {n.id for n in ast.walk(node.func.value) if isinstance(n, ast.Name)}
-            attrs = {n.attr for n in ast.walk(node.func.value) if isinstance(n, ast.Attribute)}
-            if names & LINK_NAMES or attrs & {"loans", "reservations", "damage_cases", "loan"}:
-                found.append(node.lineno)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            text = node.value.upper()
-            if "DELETE FROM" in text and any(t.upper() in text for t in LINK_TABLES):
-                found.append(node.lineno)
-    return found
-
-
-def test_the_checker_finds_deletes_of_link_records() -> None:
-    assert _violations("Loan.objects.filter(pk=1).delete()") == [1]
-    assert _violations("x = 1\nReservation.objects.all().delete()") == [2]
-    assert _violations("patron.loans.all().delete()") == [1]
-    assert _violations("cursor.execute('DELETE FROM loans_reservation WHERE id = 1')") == [1]
-    assert _violations("Notice.objects.filter(pk=1).delete()") == []
-    assert _violations("patron.delete()") == []
-
 
 def test_no_module_but_the_erasure_module_deletes_a_loan_reservation_or_damage_case() -> None:
-    allowed = {ROOT / "loans" / "erasure.py"}
-    offenders = []
-    for path in sorted(ROOT.rglob("*.py")):
-        parts = path.relative_to(ROOT).parts
-        if (
-            parts[0] in {".venv", ".tools", "tests", "var", "bench"}
-            or "migrations" in parts
-            or path in allowed
-        ):
-            continue
-        for line in _violations(path.read_text(encoding="utf-8")):
-            offenders.append(f"{path.relative_to(ROOT)}:{line}")
-    assert not offenders, "delete patron–item records through loans.erasure only: " + ", ".join(offenders)
+    # The house rule "link-delete" (tools/conventions.py; its examples in tests/tools/).
+    offenders = [p for p in conventions.run() if "[link-delete]" in p]
+    assert not offenders, offenders
+    assert {m.__name__ for m in erasure.LINK_MODELS} == conventions.LINK_MODELS
 
 
 # --- the ledger and a restored backup ---------------------------------------------------------------
