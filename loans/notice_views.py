@@ -15,9 +15,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,9 +27,9 @@ from patrons.models import Branch
 from privacy_admin.accounts.permissions import role_required
 from privacy_admin.accounts.roles import Role
 
-from . import notices, safety_net
+from . import notices, safety_net, selectors
 from . import offline_returns as offline_import
-from .models import CirculationAction, CirculationDailyStat, DamageCase, Loan, Notice, SafetyNetRun
+from .models import CirculationAction, CirculationDailyStat, Notice, SafetyNetRun
 
 ROLES = (Role.COUNTER, Role.ADMINISTRATOR)
 FAILED_EMAILS_SHOWN = 50
@@ -146,7 +146,7 @@ def _after_action(request: HttpRequest, notice: Notice) -> HttpResponse:
 @role_required(*ROLES)
 @require_POST
 def notice_called(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = get_object_or_404(Notice, pk=pk)
+    notice = selectors.get_notice_for(request.user, pk)
     try:
         notices.notice_record_called(actor=request.user, notice=notice)
     except ValidationError as exc:
@@ -161,7 +161,7 @@ def notice_called(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notice_to_postcard(request: HttpRequest, pk: int) -> HttpResponse:
     """Nobody reached, or someone else answered (told nothing): a postcard instead (002)."""
-    notice = get_object_or_404(Notice, pk=pk)
+    notice = selectors.get_notice_for(request.user, pk)
     try:
         notices.notice_switch_to_postcard(actor=request.user, notice=notice)
     except ValidationError as exc:
@@ -238,6 +238,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     max_gap = dt.timedelta(minutes=settings.LOANS_SAFETY_NET_MAX_GAP_MINUTES)
     since_last = now - last.finished_at if last is not None and last.finished_at else None
     queued = notices.notice_counts()
+    counts = selectors.circulation_counts(today=today)
     return render(
         request,
         "loans/dashboard.html",
@@ -259,12 +260,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "stats": _daily_stats(today),
             "channels": [(label, queued["per_channel"][code]) for code, label in Notice.Channel.choices],
             "failed_emails": queued["failed_emails"],
-            "open_damage_cases": DamageCase.objects.filter(status=DamageCase.Status.OPEN).count(),
-            "overdue_loans": Loan.objects.filter(due_on__lt=today).count(),
+            "open_damage_cases": counts.open_damage_cases,
+            "overdue_loans": counts.overdue_loans,
             "branches": sorted(_branches(), key=lambda b: b.kind != Branch.Kind.MOBILE),
-            "overdue_patrons": Loan.objects.filter(due_on__lt=today).aggregate(
-                n=Count("patron_id", distinct=True)
-            )["n"],
+            "overdue_patrons": counts.overdue_patrons,
         },
     )
 

@@ -10,9 +10,11 @@ naming the patron only — never the item, so the log cannot tie the two togethe
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from outsourcing.scope import scope_for
@@ -22,7 +24,7 @@ from patrons.selectors import active_branches, patrons_visible_to
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
 
-from .models import DamageCase, Item, Loan, Reservation
+from .models import DamageCase, Item, Loan, Notice, Reservation
 
 
 def _scoped(qs: QuerySet[Any], actor: Any, *, branch_field: str, granted: bool) -> QuerySet[Any]:
@@ -125,6 +127,39 @@ def get_damage_case_for(actor: Any, pk: int) -> DamageCase:
             raise _out_of_scope(actor, patron_id=patron_id, lookup="damage_case")
         raise Http404("見つかりません。")
     return case
+
+
+def get_notice_for(actor: Any, pk: int) -> Notice:
+    """A notice to act on (called, switched to a postcard). Staff of the library only: the notice
+    pages are not open to a contractor's operators, and one outside the actor's scope answers 404."""
+    scope = scope_for(actor)
+    qs = Notice.objects.select_related("patron", "branch")
+    if scope.branch_ids is not None:
+        qs = qs.filter(branch_id__in=scope.branch_ids)
+    notice = qs.filter(pk=pk).first()
+    if notice is None:
+        raise Http404("見つかりません。")
+    return notice
+
+
+@dataclass(frozen=True)
+class CirculationCounts:
+    """Counts for the circulation dashboard: no row, no patron, no item."""
+
+    open_damage_cases: int
+    overdue_loans: int
+    overdue_patrons: int
+
+
+def circulation_counts(*, today: dt.date) -> CirculationCounts:
+    overdue = Loan.objects.filter(due_on__lt=today).aggregate(
+        loans=Count("pk"), patrons=Count("patron_id", distinct=True)
+    )
+    return CirculationCounts(
+        open_damage_cases=DamageCase.objects.filter(status=DamageCase.Status.OPEN).count(),
+        overdue_loans=overdue["loans"],
+        overdue_patrons=overdue["patrons"],
+    )
 
 
 def get_counter_patron(actor: Any, pk: int) -> Patron | None:

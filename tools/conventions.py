@@ -121,7 +121,6 @@ EXCEPTIONS: dict[tuple[str, str], tuple[int, str]] = {
         "no get_complaint_for(actor) yet",
     ),
     ("personal-orm-in-interface", "disclosure_requests/letter_views.py"): (1, "letter lookup by request"),
-    ("personal-orm-in-interface", "loans/notice_views.py"): (5, "dashboard counts (no rows shown)"),
     ("personal-orm-in-interface", "outsourcing/forms.py"): (4, "choices of contractors and handlers"),
     ("personal-orm-in-interface", "outsourcing/oversight_forms.py"): (2, "choices of contracts"),
     ("personal-orm-in-interface", "outsourcing/oversight_views.py"): (2, "oversight lists"),
