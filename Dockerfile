@@ -35,9 +35,9 @@ ENV PATH=/app/.venv/bin:$PATH \
     DJANGO_REQUIRE_SECRET_KEY=1
 
 # Static files land in var/staticfiles (STATIC_ROOT); var/ is the one writable directory.
-RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput \
+RUN DJANGO_SECRET_KEY=build-only AUDIT_CHAIN_KEY=build-only python manage.py collectstatic --noinput \
     && useradd --system --create-home --uid 10001 app \
-    && mkdir -p /app/var/backups \
+    && mkdir -p /app/var/backups /app/var/ledger /app/var/audit-checkpoints \
     && chown -R app:app /app/var \
     && chmod 0700 /app/var/backups
 

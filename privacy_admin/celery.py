@@ -6,6 +6,7 @@ into the database, where an administrator can change the schedule in the admin.
 """
 
 import os
+from datetime import timedelta
 
 from celery import Celery
 from celery.schedules import crontab
@@ -68,6 +69,29 @@ app.conf.beat_schedule = {
     "audit-retention-purge": {
         "task": "privacy_admin.audit.tasks.purge_expired_events",
         "schedule": crontab(hour=3, minute=40),
+    },
+    # Access-log events are sealed after commit, in order (privacy_admin/audit/sealer.py).
+    "audit-seal": {
+        "task": "privacy_admin.audit.tasks.seal_committed_events",
+        "schedule": timedelta(seconds=float(os.environ.get("AUDIT_SEAL_INTERVAL_SECONDS", "1"))),
+    },
+    # Signed checkpoints of the sealed head leave the server (privacy_admin/audit/checkpoints.py).
+    "audit-checkpoint": {
+        "task": "privacy_admin.audit.tasks.write_checkpoint",
+        "schedule": timedelta(minutes=int(os.environ.get("AUDIT_CHECKPOINT_INTERVAL_MINUTES", "60"))),
+    },
+    # 004 特記事項10: on the day after a contract's last day its operators' accounts close and the
+    # contract-end step (data returned or erased, certified) opens.
+    "outsourcing-close-ended-contracts": {
+        "task": "outsourcing.tasks.close_ended_contracts",
+        "schedule": crontab(hour=0, minute=5),
+    },
+    # 002: 既に承認されていても見直しをする (pre-approved too); 004 特記事項12: 是正措置. Each morning the
+    # privacy officers get reviews due within 30 days or overdue and overdue corrective actions
+    # (contract numbers, dates and counts only).
+    "outsourcing-remind-oversight": {
+        "task": "outsourcing.oversight_tasks.remind_oversight_due",
+        "schedule": crontab(hour=8, minute=15),
     },
     # 市川市 方針 第5(2): backup media past their retention are to be erased and burnt or broken; the
     # count is logged daily and shown on the administrators' home page and /backups/.

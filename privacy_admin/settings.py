@@ -382,8 +382,33 @@ ERASURE_LEDGER_URL = _secret("ERASURE_LEDGER_URL", default="") or ""
 ERASURE_LEDGER_PATH = Path(env.str("ERASURE_LEDGER_PATH", default=str(VAR_DIR / "erasure-ledger.sqlite3")))
 
 AUDIT_RETENTION_YEARS = env.int("AUDIT_RETENTION_YEARS", default=5)
-# The access log is sealed with an HMAC chain; the key should live apart from the database.
-AUDIT_CHAIN_KEY = _secret("AUDIT_CHAIN_KEY") or f"audit-chain:{SECRET_KEY}"
+# Production (DJANGO_REQUIRE_SECRET_KEY=1): no checkpoint key is generated (audit_checkpoint fails instead).
+AUDIT_REQUIRE_KEYS = not DEBUG and not TESTING and env.bool("DJANGO_REQUIRE_SECRET_KEY", default=False)
+# The access log is sealed with an HMAC chain; the key lives apart from the database (README "Keys").
+AUDIT_CHAIN_KEY = _secret("AUDIT_CHAIN_KEY") or ""
+# Not set: a generated key under var/, like the secret key (no longer derived from it); in production
+# `check --deploy` warns (audit.W001) because that file lies beside the database.
+AUDIT_CHAIN_KEY_GENERATED = not AUDIT_CHAIN_KEY
+if not AUDIT_CHAIN_KEY:
+    _chain_key_file = VAR_DIR / "audit_chain_key"
+    try:
+        if not _chain_key_file.exists():
+            VAR_DIR.mkdir(parents=True, exist_ok=True)
+            _chain_key_file.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+            _chain_key_file.chmod(0o600)
+        AUDIT_CHAIN_KEY = _chain_key_file.read_text(encoding="utf-8").strip()
+    except OSError:
+        AUDIT_CHAIN_KEY = secrets.token_urlsafe(48)
+# Ed25519 key signing the checkpoints (PEM or base64 seed); the embedded default generates one on first use.
+AUDIT_CHECKPOINT_KEY = _secret("AUDIT_CHECKPOINT_KEY") or ""
+AUDIT_CHECKPOINT_DEFAULT_KEY_FILE = VAR_DIR / "audit_checkpoint_key"
+AUDIT_CHECKPOINT_DIR = env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit-checkpoints"))
+# Public keys (base64) of earlier checkpoint keys still trusted after a rotation.
+AUDIT_CHECKPOINT_TRUSTED_KEYS = env.list("AUDIT_CHECKPOINT_TRUSTED_KEYS", default=[])
+# audit_verify fails when an event stays unsealed longer than this (the sealer runs every second).
+AUDIT_MAX_UNSEALED_SECONDS = env.int("AUDIT_MAX_UNSEALED_SECONDS", default=60)
+AUDIT_SEAL_INTERVAL_SECONDS = env.float("AUDIT_SEAL_INTERVAL_SECONDS", default=1.0)
+AUDIT_CHECKPOINT_INTERVAL_MINUTES = env.int("AUDIT_CHECKPOINT_INTERVAL_MINUTES", default=60)
 # Behind a reverse proxy, trust X-Forwarded-For for the client address.
 USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
 API_TOKEN_PREFIX = "pa_"  # noqa: S105 - a visible marker, not a secret

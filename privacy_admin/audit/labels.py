@@ -33,6 +33,7 @@ ACTION_LABELS: dict[str, str] = {
     "api_token.revoke": "APIトークン失効",
     "audit.view": "アクセスログ閲覧",
     "audit.purge": "保存期間経過ログの削除",
+    "audit.checkpoint_print": "チェックポイントの印刷",
 }
 # Each app keeps the labels of its own actions next to its services.
 ACTION_LABELS |= (

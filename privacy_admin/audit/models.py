@@ -1,10 +1,17 @@
-"""The access log: append-only events sealed by an HMAC chain.
+"""The access log: append-only events, sealed after commit by an HMAC chain.
 
-Each event stores ``prev_hash`` (the seal of the event before it) and ``hash`` (its own seal over
-every column plus ``prev_hash``). ``ChainHead`` holds the newest seal so that removing the newest
-events is noticed too, and the anchor left by the retention purge so that verification can start
-after purged events. On PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002); the
-retention purge is the one DELETE it lets through.
+Writers only INSERT an ``AuditEvent`` in their own transaction; its ``seq`` comes from a database
+sequence, so no writer ever waits for another. The sealer (``sealer.audit_seal_committed``) later
+chains the committed events in ``seq`` order into ``AuditSeal`` rows: one per event, naming the
+event sealed before it (``prev_seq``) and the seal ``hash`` = HMAC(key, previous hash | prev_seq |
+the event's columns). Gaps in ``seq`` (a rolled-back transaction) are part of the chain: the next
+seal names the event it follows. ``AuditSealState`` only remembers where the sealer is; nothing in
+it is trusted by ``audit_verify``, which checks the chain against the sealed-head file and the
+signed checkpoints kept outside the database.
+
+On PostgreSQL, triggers (migration 0004) refuse UPDATE of events and seals, DELETE of any event
+younger than the retention period fixed at migration time, DELETE of a seal whose event still exists,
+and TRUNCATE.
 """
 
 from __future__ import annotations
@@ -24,8 +31,9 @@ class Outcome(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    # The chain position is the primary key: gapless, assigned under the chain head's row lock.
-    seq = models.BigIntegerField(primary_key=True)
+    # From a sequence (PostgreSQL: audit_next_seq(), which takes the transaction id first, so that
+    # the sealer's horizon is exact; SQLite: AUTOINCREMENT under its single writer). Gaps are normal.
+    seq = models.BigAutoField(primary_key=True)
     occurred_at = models.DateTimeField(_("日時"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -48,8 +56,6 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(_("IPアドレス"), null=True, blank=True)
     request_id = models.CharField(_("リクエストID"), max_length=64, blank=True)
     detail = models.JSONField(_("詳細"), default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = _("アクセスログ")
@@ -80,16 +86,36 @@ declare_personal_fields(
 )
 
 
-class ChainHead(models.Model):
-    """One row: the newest seal, and where verification starts after a retention purge."""
+class AuditSeal(models.Model):
+    """The seal of one committed event, in the chain over ``seq`` order."""
+
+    seq = models.BigIntegerField(primary_key=True)
+    # The event sealed just before this one (0 for the first event ever; after a retention purge the
+    # first remaining seal names a purged event, which the audit.purge event in the chain vouches for).
+    prev_seq = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("ログの封印")
+
+    def __str__(self) -> str:
+        return f"seal #{self.seq}"
+
+
+class AuditSealState(models.Model):
+    """One row: where the sealer stands. Bookkeeping only; verification never trusts it."""
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")
-    anchor_seq = models.BigIntegerField(default=0)
-    anchor_hash = models.CharField(max_length=64, default="")
+    # The horizon candidate of the previous run: the sequence's value, and the transactions of this
+    # database that were running just after it was read. Once none of them is running, every seq up
+    # to pending_seq is final (committed or rolled back).
+    pending_seq = models.BigIntegerField(default=0)
+    pending_xids = models.TextField(default="", blank=True)
+    sealed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("ログ連鎖の先頭")
+        verbose_name = _("封印の進行状況")
 
     def __str__(self) -> str:
-        return f"head #{self.last_seq}"
+        return f"sealed through #{self.last_seq}"

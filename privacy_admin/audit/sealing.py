@@ -1,34 +1,19 @@
-"""The seal of an access-log event: HMAC-SHA256 over its columns and the previous seal.
+"""The seal of an access-log event: HMAC-SHA256 over the previous seal, the event it follows and the
+event's columns in a canonical byte form.
 
-Pure functions; both writing (services.audit_record) and checking (verify) use them, so the two can
-never disagree about what is sealed.
+What is sealed is the text the database gives for the event's columns (``chainrows``): on PostgreSQL
+the row as ``COPY ... TO STDOUT`` writes it (tab-separated, ``\\N`` for NULL, escapes for tab,
+newline and backslash, UTC timestamps, jsonb in its normalised form); on SQLite the same layout built
+from the stored values. Sealer and verifier read rows through the same code, so they can never
+disagree about what is sealed, and reading raw text keeps both fast (no model objects per row).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
-import json
-from typing import Any
 
 GENESIS = "0" * 64
-
-
-def canonical(fields: dict[str, Any]) -> bytes:
-    def default(value: object) -> str:
-        if isinstance(value, dt.datetime):
-            return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        raise TypeError(f"cannot seal a {type(value).__name__}")
-
-    return json.dumps(
-        fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=default
-    ).encode()
-
-
-def seal(key: str, prev_hash: str, fields: dict[str, Any]) -> str:
-    return hmac.new(key.encode(), prev_hash.encode() + b"|" + canonical(fields), hashlib.sha256).hexdigest()
-
 
 SEALED_COLUMNS = (
     "seq",
@@ -47,7 +32,28 @@ SEALED_COLUMNS = (
     "detail",
 )
 
+_ESCAPES = str.maketrans(
+    {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\b": "\\b", "\f": "\\f", "\v": "\\v"}
+)
 
-def sealed_fields(row: Any) -> dict[str, Any]:
-    """The sealed columns of an AuditEvent (or any object with those attributes)."""
-    return {name: getattr(row, name) for name in SEALED_COLUMNS}
+
+def key_bytes(key: str | bytes) -> bytes:
+    return key if isinstance(key, bytes) else key.encode()
+
+
+def seal(key: bytes, prev_hash: str, prev_seq: int | bytes, canon: bytes) -> str:
+    """The seal (hex) of an event whose canonical bytes are ``canon``, following ``prev_seq``."""
+    seq_part = prev_seq if isinstance(prev_seq, bytes) else str(prev_seq).encode()
+    message = prev_hash.encode() + b"|" + seq_part + b"|" + canon
+    return hmac.digest(key, message, hashlib.sha256).hex()
+
+
+def text_field(value: object) -> str:
+    """One column in COPY text form (used where the database has no COPY: SQLite)."""
+    if value is None:
+        return "\\N"
+    return str(value).translate(_ESCAPES)
+
+
+def canonical_from_values(values: tuple[object, ...]) -> bytes:
+    return "\t".join(text_field(v) for v in values).encode()

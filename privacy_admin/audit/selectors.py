@@ -2,8 +2,10 @@
 
 Every page is a keyset query ``... ORDER BY seq DESC LIMIT 51`` served by a ``(X, seq)`` index, so it
 costs the same on the first page and the ten-thousandth, at any table size. A date range is turned into
-a ``seq`` range first (two single-row lookups on the ``occurred_at`` index): ``occurred_at`` is taken
-while the chain head is locked, so it rises with ``seq``. Nothing here counts the table.
+a ``seq`` range first (two single-row lookups on the ``occurred_at`` index). ``occurred_at`` is taken
+just before the INSERT that takes ``seq``, without a lock, so concurrent writers can invert the two by
+a fraction of a second: the range is widened by ``_CLOCK_SLACK`` and the exact dates are applied as
+filters. Nothing here counts the table.
 """
 
 from __future__ import annotations
@@ -69,6 +71,9 @@ def resolve_patron_ref(text: str) -> int | None:
     return Patron.objects.filter(card_number=text).values_list("pk", flat=True).first()
 
 
+_CLOCK_SLACK = dt.timedelta(seconds=60)
+
+
 def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
@@ -78,7 +83,7 @@ def seq_range(date_from: dt.date | None, date_to: dt.date | None) -> tuple[int |
     low = high = None
     if date_from is not None:
         low = (
-            AuditEvent.objects.filter(occurred_at__gte=_day_start(date_from))
+            AuditEvent.objects.filter(occurred_at__gte=_day_start(date_from) - _CLOCK_SLACK)
             .order_by("occurred_at", "seq")
             .values_list("seq", flat=True)
             .first()
@@ -87,7 +92,9 @@ def seq_range(date_from: dt.date | None, date_to: dt.date | None) -> tuple[int |
             return None
     if date_to is not None:
         high = (
-            AuditEvent.objects.filter(occurred_at__lt=_day_start(date_to + dt.timedelta(days=1)))
+            AuditEvent.objects.filter(
+                occurred_at__lt=_day_start(date_to + dt.timedelta(days=1)) + _CLOCK_SLACK
+            )
             .order_by("-occurred_at", "-seq")
             .values_list("seq", flat=True)
             .first()

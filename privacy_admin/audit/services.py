@@ -1,8 +1,10 @@
 """Writing to the access log.
 
 ``audit_record`` is called by every service inside the same ``transaction.atomic()`` as the change it
-records (Zulip's RealmAuditLog pattern), preferably as the last statement, because it holds the chain
-head's row lock until the transaction commits.
+records (Zulip's RealmAuditLog pattern), and refuses to run outside one unless the event records no
+change of its own (``standalone=True``: a view, a refusal, a sign-in). It only INSERTs one row: the ``seq`` comes from a database
+sequence and nothing shared between writers is locked, so two audited transactions never wait for
+each other. The event is sealed after commit by the sealer (``sealer.audit_seal_committed``).
 """
 
 from __future__ import annotations
@@ -10,15 +12,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from privacy_admin.accounts.roles import primary_role
 
 from .context import get_context
-from .models import AuditEvent, ChainHead, Outcome
-from .sealing import GENESIS, seal, sealed_fields
+from .models import AuditEvent, Outcome
 
 # Detail must never carry who someone is or what they read (domain §2; architecture "privacy invariant").
 FORBIDDEN_DETAIL_KEYS = frozenset(
@@ -48,6 +48,16 @@ _MAX_STRING = 80
 
 class AuditDetailError(ValueError):
     """Raised when code tries to put personal data into an event's detail."""
+
+
+class AuditOutsideTransaction(RuntimeError):
+    """Raised when a change's event is written outside the change's transaction (architecture rule 3)."""
+
+
+def _in_callers_transaction() -> bool:
+    """True inside an ``atomic()`` of the caller's. The test framework's own wrapping transactions
+    (Django marks them ``_from_testcase``) do not count, so the rule holds in tests as in production."""
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
 
 
 def _check_detail(detail: dict[str, Any]) -> dict[str, Any]:
@@ -81,42 +91,37 @@ def audit_record(
     outcome: str = Outcome.SUCCESS,
     detail: dict[str, Any] | None = None,
     branch_code: str | None = None,
+    standalone: bool = False,  # accepted now; enforced once every caller says it (see _in_callers_transaction)
 ) -> AuditEvent:
-    """Append one sealed event. ``actor`` is a user, or None for the system (scheduled jobs)."""
+    """Append one event (sealed after commit). ``actor`` is a user, or None for the system (scheduled jobs).
+
+    The event of a change is written in the change's own transaction: outside an ``atomic()`` block
+    this raises ``AuditOutsideTransaction``. ``standalone=True`` is for an event that records no change
+    of its own — a view of personal data, a refused attempt, a sign-in — and is its own transaction.
+    """
     ctx = get_context()
     clean_detail = _check_detail(dict(detail or {}))
     user = actor if getattr(actor, "is_authenticated", False) else None
-    # Everything that needs a query is read before the chain head is locked: the lock serialises every
-    # write in the product, so it is held only for the seal and two statements.
     username = user.get_username() if user else ""
     role = primary_role(user) if user else "system"
     branch = branch_code if branch_code is not None else (ctx.branch_code or _branch_of(user))
+    event = AuditEvent(
+        occurred_at=timezone.now(),
+        actor=user,
+        actor_username=username,
+        role=role,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id) if target_id not in (None, "") else "",
+        patron_id=patron_id,
+        branch_code=branch,
+        outcome=str(outcome),
+        ip=ctx.ip,
+        request_id=ctx.request_id,
+        detail=clean_detail,
+    )
     # Keep the savepoint: it gives the event its own subtransaction id, so that on PostgreSQL a row
     # the service locked (a patron) and the event naming an item never share one (tests/loans).
     with transaction.atomic():
-        head = ChainHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            head = ChainHead.objects.create(pk=1, last_seq=0, last_hash=GENESIS)
-            head = ChainHead.objects.select_for_update().get(pk=1)
-        prev_hash = head.last_hash or GENESIS
-        event = AuditEvent(
-            seq=head.last_seq + 1,
-            occurred_at=timezone.now(),
-            actor=user,
-            actor_username=username,
-            role=role,
-            action=action,
-            target_type=target_type,
-            target_id=str(target_id) if target_id not in (None, "") else "",
-            patron_id=patron_id,
-            branch_code=branch,
-            outcome=str(outcome),
-            ip=ctx.ip,
-            request_id=ctx.request_id,
-            detail=clean_detail,
-            prev_hash=prev_hash,
-        )
-        event.hash = seal(settings.AUDIT_CHAIN_KEY, prev_hash, sealed_fields(event))
         event.save(force_insert=True)
-        ChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
     return event

@@ -6,4 +6,6 @@ app_name = "audit"
 
 urlpatterns = [
     path("", views.log, name="log"),
+    path("checkpoint/", views.checkpoint, name="checkpoint"),
+    path("checkpoint.pdf", views.checkpoint_pdf, name="checkpoint_pdf"),
 ]

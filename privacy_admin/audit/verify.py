@@ -1,34 +1,44 @@
 """Checking the access log's seal chain (tamper evidence).
 
-Rule kept: every event from the purge anchor to the chain head is present, in order, unaltered and
-sealed with the chain key. The walk starts at ``ChainHead.anchor_seq`` (0 until the first retention
-purge) and names the FIRST event where the chain breaks:
+Rule kept: every sealed event, from the start of the chain to its head, is present, in order and
+unaltered; the start is either the first event ever or the end of a retention purge recorded *in* the
+chain; the head is no older than the sealed-head file and every signed checkpoint says; and no event
+stays unsealed longer than AUDIT_MAX_UNSEALED_SECONDS. The walk names the FIRST problem:
 
 - altered content: the event's seal does not match its columns;
-- a removed event: a gap in ``seq``, or a ``prev_hash`` that is not the previous event's seal;
-- an inserted or reordered event: a ``prev_hash`` or seal that does not fit;
-- removed newest events: the chain head names a later event (or another seal) than the last row;
-- events beyond the head: rows that no sealed write accounts for.
+- a removed event: the next seal names an event that is not there (or a seal outlives its event);
+- an inserted event: an event without a seal amid sealed ones, or a seal that does not fit;
+- the oldest events removed without a purge: the first seal follows an event no purge accounts for;
+- the tail cut (and the database's head rewound): the sealed-head file or a checkpoint names an event
+  that is missing, or a different seal for it — the checkpoint is named;
+- a rewrite by someone holding the database and the HMAC key: caught against any checkpoint from
+  before the rewrite (in the directory, or given with ``audit_verify --checkpoint FILE``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+import binascii
+import datetime as dt
+import hmac
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max
+from django.utils import timezone
 
-from .models import AuditEvent, ChainHead
-from .sealing import GENESIS, SEALED_COLUMNS, seal
-
-ROW_COLUMNS = (*SEALED_COLUMNS, "prev_hash", "hash")
-_SEQ = ROW_COLUMNS.index("seq")
-_PREV = ROW_COLUMNS.index("prev_hash")
-_HASH = ROW_COLUMNS.index("hash")
-_N_SEALED = len(SEALED_COLUMNS)
+from .chainrows import iter_batches
+from .checkpoints import (
+    Checkpoint,
+    CheckpointError,
+    load_checkpoint_file,
+    read_sealed_head,
+    stored_checkpoints,
+    trusted_keys,
+)
+from .models import AuditEvent, AuditSeal
+from .sealing import GENESIS, key_bytes
 
 
 @dataclass(frozen=True)
@@ -37,49 +47,57 @@ class VerifyResult:
     checked: int
     first_bad_seq: int | None = None
     problem: str = ""
-
-
-@dataclass(frozen=True)
-class HeadState:
-    last_seq: int
-    last_hash: str
-    anchor_seq: int
-    anchor_hash: str
-
-    @property
-    def start_hash(self) -> str:
-        """The seal the first remaining event must follow."""
-        return self.anchor_hash if self.anchor_seq else GENESIS
-
-
-def read_head() -> HeadState | None:
-    row = (
-        ChainHead.objects.filter(pk=1)
-        .values_list("last_seq", "last_hash", "anchor_seq", "anchor_hash")
-        .first()
-    )
-    if row is None:
-        return None
-    last_seq, last_hash, anchor_seq, anchor_hash = row
-    return HeadState(last_seq, last_hash or GENESIS, anchor_seq, anchor_hash or GENESIS)
+    unsealed: int = 0
+    checkpoints: int = 0
+    last_seq: int = 0
+    notes: tuple[str, ...] = field(default=())
 
 
 def problem_text(seq: int, english: str, japanese: str) -> str:
     return f"event {seq}: {english} / ログ {seq}: {japanese}"
 
 
+@dataclass(frozen=True)
+class ChainStart:
+    prev_seq: int
+    prev_hash: str
+    purge_cutoff: dt.datetime | None = None
+
+
+def chain_start() -> ChainStart | str:
+    """Where the chain starts: genesis, or the end of a recorded purge. A problem text otherwise."""
+    first = AuditSeal.objects.order_by("seq").values_list("seq", "prev_seq").first()
+    if first is None or first[1] == 0:
+        return ChainStart(0, GENESIS)
+    seq, prev_seq = first
+    purge = (
+        AuditEvent.objects.filter(action="audit.purge", detail__through_seq=prev_seq)
+        .order_by("-seq")
+        .values_list("detail", flat=True)
+        .first()
+    )
+    if not purge or not purge.get("through_hash"):
+        return problem_text(
+            seq,
+            f"the events before it were removed without a retention purge (nothing records purging through {prev_seq})",
+            f"それより前のログが保存期間経過による削除の記録なしに削除されています（{prev_seq} まで）",
+        )
+    cutoff = dt.datetime.fromisoformat(purge["cutoff"]) if purge.get("cutoff") else None
+    return ChainStart(prev_seq, str(purge["through_hash"]), cutoff)
+
+
 class ChainWalker:
-    """Checks rows fed in ``seq`` order against the chain; remembers the first break.
+    """Checks rows (``chainrows.Row``) fed in ``seq`` order; remembers the first break."""
 
-    Rows are tuples in ``ROW_COLUMNS`` order, with the Python types the model gives (``values_list``
-    runs the same field converters as model instances, so the seal is computed over equal values).
-    """
-
-    def __init__(self, *, key: str, after_seq: int, after_hash: str) -> None:
+    def __init__(self, *, key: bytes, prev_seq: int, prev_hash: str, wanted: Iterable[int] = ()) -> None:
         self.key = key
-        self.expected_seq = after_seq + 1
-        self.expected_prev = after_hash
+        self.last_seq = prev_seq
+        self.last_hash = prev_hash
         self.checked = 0
+        self.first_unsealed: int | None = None
+        self.unsealed = 0
+        self.wanted = set(wanted)
+        self.found: dict[int, str] = {}
         self.first_bad_seq: int | None = None
         self.problem = ""
 
@@ -88,127 +106,218 @@ class ChainWalker:
         self.problem = problem_text(seq, english, japanese)
         return False
 
-    def feed(self, row: tuple[Any, ...]) -> bool:
-        """Check one row; False (and the problem recorded) at the first break."""
-        seq = row[_SEQ]
-        if seq > self.expected_seq:
+    def feed_batches(self, batches: Iterable[list[bytes]]) -> bool:
+        """Check lines from ``chainrows.iter_batches(with_seals=True)``; False at the first break.
+
+        The hot loop of ``audit_verify``: bytes only, one HMAC per line, the next message's prefix
+        (previous seal and seq) built once per event.
+        """
+        key, wanted, found = self.key, {str(seq).encode() for seq in self.wanted}, self.found
+        digest, hexlify = hmac.digest, binascii.hexlify
+        last_seq_b = str(self.last_seq).encode()
+        last_hash_b = self.last_hash.encode()
+        prefix = last_hash_b + b"|" + last_seq_b + b"|"
+        checked = 0
+        try:
+            for lines in batches:
+                for line in lines:
+                    canon, prev_b, hash_b = line.rsplit(b"\t", 2)
+                    if hash_b == b"\\N":
+                        if self.first_unsealed is None:
+                            self.first_unsealed = int(canon[: canon.index(b"\t")])
+                        self.unsealed += 1
+                        continue
+                    if self.first_unsealed is not None:
+                        return self._unsealed_amid_sealed()
+                    seq_b = canon[: canon.index(b"\t")]
+                    if prev_b != last_seq_b:
+                        return self._link_broken(int(seq_b), int(prev_b), int(last_seq_b))
+                    if hexlify(digest(key, prefix + canon, "sha256")) != hash_b:
+                        return self._fail(
+                            int(seq_b),
+                            "seal does not match its contents (altered)",
+                            "内容が改ざんされています",
+                        )
+                    if seq_b in wanted:
+                        found[int(seq_b)] = hash_b.decode()
+                    checked += 1
+                    last_seq_b, last_hash_b = seq_b, hash_b
+                    prefix = hash_b + b"|" + seq_b + b"|"
+            return True
+        finally:
+            self.checked += checked
+            self.last_seq, self.last_hash = int(last_seq_b), last_hash_b.decode()
+
+    def _unsealed_amid_sealed(self) -> bool:
+        assert self.first_unsealed is not None
+        return self._fail(
+            self.first_unsealed,
+            "has no seal although later events are sealed (inserted)",
+            "封印がないまま後のログが封印されています（挿入）",
+        )
+
+    def _link_broken(self, seq: int, prev: int, last_seq: int) -> bool:
+        if prev > last_seq:
             return self._fail(
                 seq,
-                f"the event(s) before it are missing (removed from {self.expected_seq})",
-                f"直前のログ（{self.expected_seq} から）が削除されています",
+                f"the event(s) before it are missing (removed: event {prev})",
+                f"直前のログ（{prev}）が削除されています",
             )
-        if seq < self.expected_seq:
-            return self._fail(
-                seq,
-                "lies before the start of the chain (inserted, or the anchor was moved)",
-                "連鎖の起点より前にあります（挿入または起点の改ざん）",
+        return self._fail(
+            seq,
+            "does not follow the event before it (inserted or reordered)",
+            "直前のログとつながりません（挿入・並べ替え）",
+        )
+
+
+def _load_checkpoints(extra: Iterable[str | Path]) -> tuple[list[Checkpoint], str]:
+    try:
+        stored = stored_checkpoints()
+        given = [load_checkpoint_file(Path(p)) for p in extra]
+    except CheckpointError as exc:
+        return [], str(exc)
+    everything = stored + given
+    trusted = trusted_keys(everything)
+    for cp in everything:
+        if cp.public_key not in trusted:
+            return (
+                [],
+                f"checkpoint {cp.name}: signed by an unknown key / 登録されていない鍵で署名されています",
             )
-        if row[_PREV] != self.expected_prev:
-            return self._fail(
-                seq,
-                "does not follow the event before it (inserted, reordered or removed)",
-                "直前のログとつながりません（挿入・並べ替え・削除）",
-            )
-        fields = dict(zip(SEALED_COLUMNS, row[:_N_SEALED], strict=True))
-        if seal(self.key, row[_PREV], fields) != row[_HASH]:
-            return self._fail(seq, "seal does not match its contents (altered)", "内容が改ざんされています")
-        self.checked += 1
-        self.expected_seq = seq + 1
-        self.expected_prev = row[_HASH]
-        return True
+    own = [cp for cp in everything if cp.data.get("database") in (None, _db_name())]
+    return own, ""
 
 
-def iter_rows(*, after_seq: int, up_to_seq: int | None, batch_size: int) -> Iterator[tuple[Any, ...]]:
-    """Rows in ``seq`` order in keyset batches (no OFFSET, constant cost per batch at any depth)."""
-    last = after_seq
-    while True:
-        qs = AuditEvent.objects.filter(seq__gt=last)
-        if up_to_seq is not None:
-            qs = qs.filter(seq__lte=up_to_seq)
-        batch = list(qs.order_by("seq").values_list(*ROW_COLUMNS)[:batch_size])
-        yield from batch
-        if len(batch) < batch_size:
-            return
-        last = batch[-1][_SEQ]
+def _db_name() -> str:
+    from .checkpoints import database_name
+
+    return database_name()
 
 
-def verify_chain(*, batch_size: int = 5000) -> VerifyResult:
-    """Walk the whole chain from the purge anchor to the head; name the first bad event."""
+def verify_chain(
+    *, batch_size: int = 50000, checkpoint_files: Iterable[str | Path] = (), now: dt.datetime | None = None
+) -> VerifyResult:
+    """Walk the whole chain and check it against the head file and the checkpoints."""
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        # One snapshot for the head and every batch, so events written (or purged) while the walk
-        # runs are never mistaken for tampering.
+        # One snapshot for every read, so events written, sealed or purged meanwhile are never
+        # mistaken for tampering.
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            return _verify(batch_size)
-    return _verify(batch_size)
+            return _verify(batch_size, list(checkpoint_files), now)
+    with transaction.atomic():
+        return _verify(batch_size, list(checkpoint_files), now)
 
 
-def _verify(batch_size: int) -> VerifyResult:
-    head = read_head()
-    if head is None:
-        first = AuditEvent.objects.order_by("seq").values_list("seq", flat=True).first()
-        if first is None:
-            return VerifyResult(ok=True, checked=0)
-        return VerifyResult(
-            ok=False,
-            checked=0,
-            first_bad_seq=first,
-            problem=problem_text(first, "the chain head is missing", "ログ連鎖の先頭情報がありません"),
-        )
+def _verify(batch_size: int, extra: list[str | Path], now: dt.datetime | None) -> VerifyResult:
+    checkpoints, bad_checkpoint = _load_checkpoints(extra)
+    if bad_checkpoint:
+        return VerifyResult(ok=False, checked=0, problem=bad_checkpoint)
+    head_file = read_sealed_head()
+    references: list[tuple[str, int, str, Checkpoint | None]] = [
+        (f"checkpoint {cp.name}", cp.seq, cp.hash, cp) for cp in checkpoints
+    ]
+    if head_file is not None:
+        references.append(("the sealed-head file", head_file[0], head_file[1], None))
 
-    # The first remaining event may lie before the anchor only if someone moved the anchor.
-    lowest = AuditEvent.objects.order_by("seq").values_list("seq", flat=True).first()
-    start = min(head.anchor_seq, lowest - 1) if lowest is not None else head.anchor_seq
-    walker = ChainWalker(key=settings.AUDIT_CHAIN_KEY, after_seq=head.anchor_seq, after_hash=head.start_hash)
-    last_seq, last_hash = head.anchor_seq, head.start_hash
-    for row in iter_rows(after_seq=start, up_to_seq=head.last_seq, batch_size=batch_size):
-        if not walker.feed(row):
-            return VerifyResult(
-                ok=False, checked=walker.checked, first_bad_seq=walker.first_bad_seq, problem=walker.problem
-            )
-        last_seq, last_hash = row[_SEQ], row[_HASH]
-
-    if last_seq < head.last_seq:
-        missing = last_seq + 1
-        return VerifyResult(
-            ok=False,
-            checked=walker.checked,
-            first_bad_seq=missing,
-            problem=problem_text(
-                missing,
-                f"removed (the chain head names event {head.last_seq} as the newest)",
-                f"削除されています（最新は {head.last_seq} のはずです）",
-            ),
-        )
-    if last_hash != head.last_hash:
-        return VerifyResult(
-            ok=False,
-            checked=walker.checked,
-            first_bad_seq=last_seq,
-            problem=problem_text(
-                last_seq, "does not match the seal kept in the chain head", "連鎖の先頭情報と一致しません"
-            ),
-        )
-
-    # Read the newest row before re-reading the head: a genuine write commits both together, so a row
-    # beyond a head read afterwards was not written by audit_record.
-    newest = AuditEvent.objects.aggregate(newest=Max("seq"))["newest"]
-    head_now = read_head()
-    if newest is not None and head_now is not None and newest > head_now.last_seq:
-        extra = (
-            AuditEvent.objects.filter(seq__gt=head_now.last_seq)
+    start = chain_start()
+    if isinstance(start, str):
+        first = AuditSeal.objects.order_by("seq").values_list("seq", flat=True).first()
+        return VerifyResult(ok=False, checked=0, first_bad_seq=first, problem=start)
+    walker = ChainWalker(
+        key=key_bytes(settings.AUDIT_CHAIN_KEY),
+        prev_seq=start.prev_seq,
+        prev_hash=start.prev_hash,
+        wanted=[seq for _, seq, _, _ in references],
+    )
+    ok = walker.feed_batches(iter_batches(after_seq=start.prev_seq, with_seals=True, batch_size=batch_size))
+    # Events below the chain's start can only be there if someone put them back.
+    if ok and AuditEvent.objects.filter(seq__lte=start.prev_seq).exists():
+        bad = (
+            AuditEvent.objects.filter(seq__lte=start.prev_seq)
             .order_by("seq")
-            .values_list("seq", flat=True)
-            .first()
+            .values_list("seq", flat=True)[0]
         )
-        bad = extra if extra is not None else newest
+        walker._fail(
+            bad, "lies before the start of the chain (inserted)", "連鎖の起点より前にあります（挿入）"
+        )
+        ok = False
+    if not ok:
+        return VerifyResult(False, walker.checked, walker.first_bad_seq, walker.problem, walker.unsealed)
+
+    last_seq = walker.last_seq
+    orphan = AuditSeal.objects.filter(seq__gt=last_seq).order_by("seq").values_list("seq", flat=True).first()
+    if orphan is not None:
         return VerifyResult(
-            ok=False,
-            checked=walker.checked,
-            first_bad_seq=bad,
-            problem=problem_text(
-                bad, "lies beyond the chain head (inserted)", "連鎖の先頭より後に挿入されています"
-            ),
+            False,
+            walker.checked,
+            orphan,
+            problem_text(orphan, "removed (its seal remains)", "削除されています（封印が残っています）"),
+            walker.unsealed,
         )
-    return VerifyResult(ok=True, checked=walker.checked)
+
+    for label, seq, hash_, cp in references:
+        problem = _check_reference(label, seq, hash_, cp, walker, start)
+        if problem:
+            return VerifyResult(
+                False, walker.checked, seq, problem, walker.unsealed, len(checkpoints), last_seq
+            )
+
+    if walker.first_unsealed is not None:
+        oldest = (
+            AuditEvent.objects.filter(seq=walker.first_unsealed).values_list("occurred_at", flat=True).first()
+        )
+        limit = dt.timedelta(seconds=settings.AUDIT_MAX_UNSEALED_SECONDS)
+        if oldest is not None and (now or timezone.now()) - oldest > limit:
+            return VerifyResult(
+                False,
+                walker.checked,
+                walker.first_unsealed,
+                problem_text(
+                    walker.first_unsealed,
+                    f"not sealed for more than {settings.AUDIT_MAX_UNSEALED_SECONDS} s (is the sealer running?)",
+                    f"{settings.AUDIT_MAX_UNSEALED_SECONDS} 秒を超えて封印されていません（封印処理が止まっていませんか）",
+                ),
+                walker.unsealed,
+                len(checkpoints),
+                last_seq,
+            )
+    notes = () if head_file is not None else ("no sealed-head file yet",)
+    return VerifyResult(True, walker.checked, None, "", walker.unsealed, len(checkpoints), last_seq, notes)
+
+
+def _check_reference(
+    label: str, seq: int, hash_: str, cp: Checkpoint | None, walker: ChainWalker, start: ChainStart
+) -> str:
+    if seq <= start.prev_seq:
+        # Purged since: allowed only if the event was older than the retention when it was purged.
+        cutoff = start.purge_cutoff
+        if cp is not None and cp.event_at is not None and cutoff is not None and cp.event_at >= cutoff:
+            return problem_text(
+                seq,
+                f"{label} shows it was newer than the retention period, yet it was purged",
+                f"{label} によれば保存期間内のログが削除されています",
+            )
+        if seq == start.prev_seq and hash_ != start.prev_hash:
+            return problem_text(
+                seq, f"{label} records another seal (rewritten)", f"{label} と封印が異なります（書き換え）"
+            )
+        return ""
+    if seq > walker.last_seq:
+        return problem_text(
+            seq,
+            f"missing: {label} names it, but the sealed log ends at event {walker.last_seq} (the tail was cut)",
+            f"{label} にあるログがありません（末尾が削除されています。封印済みの最後は {walker.last_seq}）",
+        )
+    found = walker.found.get(seq)
+    if found is None:
+        return problem_text(
+            seq, f"missing: {label} names it (removed)", f"{label} にあるログがありません（削除）"
+        )
+    if found != hash_:
+        return problem_text(
+            seq,
+            f"{label} records another seal (the log was rewritten)",
+            f"{label} と封印が異なります（書き換え）",
+        )
+    return ""

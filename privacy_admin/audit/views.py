@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -18,9 +19,11 @@ from privacy_admin.accounts.permissions import role_required
 from privacy_admin.accounts.roles import Role
 from privacy_admin.wareki import format_date
 
+from .checkpoints import Checkpoint, latest_daily
 from .forms import AuditLogFilterForm, audit_view_detail
 from .labels import ACTION_GROUP_LABELS, ACTION_LABELS, ROLE_LABELS
 from .models import AuditEvent, Outcome
+from .sealer import seal_lag
 from .selectors import EventFilters, EventPage, events_for
 from .services import audit_record
 
@@ -125,5 +128,50 @@ def log(request: HttpRequest) -> HttpResponse:
         "rows": [event_row(event) for event in page.events] if page else [],
         "next_fields": _next_page_fields(form) if page and page.next_before_seq else {},
         "action_choices": [*ACTION_GROUP_LABELS.items(), *ACTION_LABELS.items()],
+        "lag": seal_lag(),
+        "max_unsealed_seconds": settings.AUDIT_MAX_UNSEALED_SECONDS,
     }
     return render(request, "audit/log.html", context)
+
+
+def _checkpoint_context(checkpoint: Checkpoint | None) -> dict[str, Any]:
+    return {
+        "checkpoint": checkpoint,
+        "created": timezone.localtime(checkpoint.created_at) if checkpoint else None,
+        "event_at": timezone.localtime(checkpoint.event_at) if checkpoint and checkpoint.event_at else None,
+        "library_name": getattr(settings, "LIBRARY_NAME", ""),
+    }
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_http_methods(["GET"])
+def checkpoint(request: HttpRequest) -> HttpResponse:
+    """The newest signed checkpoint, printable (the officer keeps the paper apart from the server)."""
+    latest = latest_daily()
+    audit_record(
+        actor=request.user,
+        action="audit.checkpoint_print",
+        target_type="audit_log",
+        detail={"seq": latest.seq if latest else None, "format": "html"},
+    )
+    return render(request, "audit/checkpoint.html", _checkpoint_context(latest))
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_http_methods(["GET"])
+def checkpoint_pdf(request: HttpRequest) -> HttpResponse:
+    from privacy_admin.pdf import render_pdf
+
+    latest = latest_daily()
+    if latest is None:
+        raise Http404
+    audit_record(
+        actor=request.user,
+        action="audit.checkpoint_print",
+        target_type="audit_log",
+        detail={"seq": latest.seq, "format": "pdf"},
+    )
+    pdf = render_pdf("audit/pdf/checkpoint.html", _checkpoint_context(latest))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="audit-checkpoint-{latest.seq}.pdf"'
+    return response

@@ -13,6 +13,7 @@ from django.db import connection
 
 from privacy_admin.audit import services
 from privacy_admin.audit.models import AuditEvent
+from privacy_admin.audit.sealer import audit_seal_committed
 from privacy_admin.audit.services import audit_record
 
 JST = dt.timezone(dt.timedelta(hours=9))
@@ -38,14 +39,27 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return clock
 
 
-@pytest.fixture
-def record(db: None) -> Any:
-    """``record(n, **fields)`` appends n system events and returns them."""
+@pytest.fixture(autouse=True)
+def _checkpoint_dir(settings: Any, tmp_path: Any) -> None:
+    # Checkpoints and the sealed-head file of each test stay in its own directory.
+    settings.AUDIT_CHECKPOINT_DIR = str(tmp_path / "audit-checkpoints")
+    settings.AUDIT_CHECKPOINT_DEFAULT_KEY_FILE = tmp_path / "audit_checkpoint_key"
+    settings.AUDIT_CHECKPOINT_KEY = ""
 
-    def _record(n: int = 1, **fields: Any) -> list[AuditEvent]:
+
+@pytest.fixture
+def record(db: None, django_capture_on_commit_callbacks: Any) -> Any:
+    """``record(n, seal=True, **fields)`` appends n system events, seals them, and returns them."""
+
+    def _record(n: int = 1, *, seal: bool = True, **fields: Any) -> list[AuditEvent]:
         fields.setdefault("actor", None)
         fields.setdefault("action", "patron.view")
-        return [audit_record(**fields) for _ in range(n)]
+        events = [audit_record(**fields) for _ in range(n)]
+        if seal:
+            # The sealed-head file is written after commit: run those callbacks as a commit would.
+            with django_capture_on_commit_callbacks(execute=True):
+                audit_seal_committed()
+        return events
 
     return _record
 
@@ -56,11 +70,13 @@ def _tampering() -> Iterator[None]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+            cursor.execute("ALTER TABLE audit_auditseal DISABLE TRIGGER USER")
         try:
             yield
         finally:
             with connection.cursor() as cursor:
                 cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+                cursor.execute("ALTER TABLE audit_auditseal ENABLE TRIGGER USER")
     else:
         yield
 

@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from privacy_admin.audit.models import AuditEvent
+from privacy_admin.audit.models import AuditEvent, AuditSeal
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,14 @@ def test_verify_passes_a_clean_log(record) -> None:
     assert "OK: 4 events verified" in out
 
 
+def test_seal_command_seals_what_is_committed(record) -> None:
+    events = record(3, seal=False)
+    code, out, _ = _run("audit_seal", "--timeout", "1")
+    assert code == 0
+    assert f"3 events sealed; sealed through event {events[-1].seq}" in out
+    assert AuditSeal.objects.count() == 3
+
+
 def test_verify_exits_1_naming_an_altered_event(record, tamper) -> None:
     events = record(4)
     with tamper():
@@ -41,6 +49,7 @@ def test_verify_exits_1_naming_the_event_after_a_deleted_one(record, tamper) -> 
     events = record(4)
     with tamper():
         AuditEvent.objects.filter(seq=events[1].seq).delete()
+        AuditSeal.objects.filter(seq=events[1].seq).delete()
     code, _, err = _run("audit_verify")
     assert code == 1
     assert f"event {events[2].seq}" in err and "removed" in err
@@ -71,7 +80,8 @@ def test_purge_deletes_and_verification_still_passes(clock, record) -> None:
     record(1)
     code, out, _ = _run("audit_purge")
     assert (code, "3 events older than 5 years deleted" in out) == (0, True)
-    assert AuditEvent.objects.filter(action="audit.purge").get().detail == {"count": 3}
+    assert AuditEvent.objects.filter(action="audit.purge").get().detail["count"] == 3
+    assert _run("audit_seal")[0] == 0
     assert _run("audit_verify")[0] == 0
 
 

@@ -5,20 +5,23 @@ import datetime as dt
 import pytest
 
 from privacy_admin.audit.context import get_context
-from privacy_admin.audit.models import AuditEvent, ChainHead, Outcome
+from privacy_admin.audit.models import AuditEvent, AuditSeal, Outcome
 from privacy_admin.audit.retention import (
     AuditChainBrokenError,
     audit_count_expired,
     audit_purge_expired,
     retention_cutoff,
 )
+from privacy_admin.audit.sealer import audit_seal_committed
 from privacy_admin.audit.tasks import purge_expired_events
 from privacy_admin.audit.verify import verify_chain
 
 pytestmark = pytest.mark.django_db
 
 JST = dt.timezone(dt.timedelta(hours=9))
-NOW = dt.datetime(2031, 4, 1, 3, 40, tzinfo=JST)
+# The database's trigger compares with the real clock, so the purge's "now" is the real one too.
+NOW = dt.datetime.now(JST).replace(microsecond=0)
+CUTOFF = retention_cutoff(NOW, 5)
 
 
 @pytest.mark.parametrize(
@@ -46,24 +49,28 @@ def _events_at(clock, record, *whens: dt.datetime) -> list[AuditEvent]:
 
 def _old(days: int) -> dt.datetime:
     """``days`` days before the five-year cutoff of NOW (negative: after it)."""
-    return dt.datetime(2026, 4, 1, 3, 40, tzinfo=JST) - dt.timedelta(days=days)
+    return CUTOFF - dt.timedelta(days=days)
 
 
-def test_purge_deletes_expired_events_and_moves_the_anchor(clock, record) -> None:
+def _verified() -> bool:
+    audit_seal_committed()
+    result = verify_chain()
+    assert result.ok, result.problem
+    return True
+
+
+def test_purge_deletes_expired_events_and_records_itself_in_the_chain(clock, record) -> None:
     events = _events_at(clock, record, _old(400), _old(30), _old(-1), _old(-30))
+    through_hash = AuditSeal.objects.get(seq=events[1].seq).hash
     assert audit_purge_expired(now=NOW) == 2
     remaining = list(AuditEvent.objects.order_by("seq"))
     assert [e.seq for e in remaining[:2]] == [events[2].seq, events[3].seq]
-    head = ChainHead.objects.get(pk=1)
-    assert (head.anchor_seq, head.anchor_hash) == (events[1].seq, events[1].hash)
+    assert not AuditSeal.objects.filter(seq__lte=events[1].seq).exists()
     purge = remaining[-1]
-    assert (purge.action, purge.detail["count"], purge.role, purge.outcome) == (
-        "audit.purge",
-        2,
-        "system",
-        Outcome.SUCCESS,
-    )
-    assert verify_chain().ok
+    assert (purge.action, purge.role, purge.outcome) == ("audit.purge", "system", Outcome.SUCCESS)
+    assert purge.detail["count"] == 2
+    assert (purge.detail["through_seq"], purge.detail["through_hash"]) == (events[1].seq, through_hash)
+    assert _verified()
 
 
 def test_event_exactly_at_the_cutoff_is_kept(clock, record) -> None:
@@ -77,7 +84,7 @@ def test_purge_is_idempotent(clock, record) -> None:
     events_after_first = AuditEvent.objects.count()
     assert audit_purge_expired(now=NOW) == 0
     assert AuditEvent.objects.count() == events_after_first
-    assert verify_chain().ok
+    assert _verified()
 
 
 def test_nothing_expired_deletes_and_records_nothing(clock, record) -> None:
@@ -86,19 +93,19 @@ def test_nothing_expired_deletes_and_records_nothing(clock, record) -> None:
     assert not AuditEvent.objects.filter(action="audit.purge").exists()
 
 
-def test_purge_works_in_batches_and_records_one_event(clock, record) -> None:
+def test_purge_works_in_batches_each_recorded_in_the_chain(clock, record) -> None:
     _events_at(clock, record, *[_old(100 - i) for i in range(7)], _old(-5))
     assert audit_purge_expired(now=NOW, batch_size=2) == 7
-    purges = list(AuditEvent.objects.filter(action="audit.purge"))
-    assert [p.detail["count"] for p in purges] == [7]
-    assert verify_chain().ok
+    purges = list(AuditEvent.objects.filter(action="audit.purge").order_by("seq"))
+    assert [p.detail["count"] for p in purges] == [2, 2, 2, 1]
+    assert _verified()
 
 
 def test_purge_with_a_batch_that_ends_exactly_on_the_last_expired_event(clock, record) -> None:
     _events_at(clock, record, _old(9), _old(8), _old(7), _old(6))
     assert audit_purge_expired(now=NOW, batch_size=2) == 4
-    assert AuditEvent.objects.get(action="audit.purge").detail["count"] == 4
-    assert verify_chain().ok
+    assert [p.detail["count"] for p in AuditEvent.objects.filter(action="audit.purge")] == [2, 2]
+    assert _verified()
 
 
 def test_purge_only_removes_a_contiguous_prefix(clock, record) -> None:
@@ -107,13 +114,15 @@ def test_purge_only_removes_a_contiguous_prefix(clock, record) -> None:
     assert audit_count_expired(now=NOW) == 1
     assert audit_purge_expired(now=NOW) == 1
     assert AuditEvent.objects.filter(seq=events[2].seq).exists()
-    assert verify_chain().ok
+    assert _verified()
 
 
 def test_retention_years_is_a_setting(clock, record, settings) -> None:
-    settings.AUDIT_RETENTION_YEARS = 1
-    _events_at(clock, record, NOW - dt.timedelta(days=400), NOW - dt.timedelta(days=300))
-    assert audit_purge_expired(now=NOW) == 1
+    settings.AUDIT_RETENTION_YEARS = 7
+    _events_at(clock, record, _old(600), _old(30))
+    assert audit_purge_expired(now=NOW) == 0
+    settings.AUDIT_RETENTION_YEARS = 5
+    assert audit_purge_expired(now=NOW) == 2
 
 
 def test_purge_refuses_to_delete_across_a_broken_chain(clock, record, tamper) -> None:
@@ -125,7 +134,6 @@ def test_purge_refuses_to_delete_across_a_broken_chain(clock, record, tamper) ->
     assert AuditEvent.objects.filter(seq__in=[e.seq for e in events]).count() == 3
     failure = AuditEvent.objects.get(action="audit.purge")
     assert failure.outcome == Outcome.FAILURE
-    assert ChainHead.objects.get(pk=1).anchor_seq == 0
 
 
 def test_dry_run_count_deletes_nothing(clock, record) -> None:
@@ -151,3 +159,11 @@ def test_nightly_task_deletes_events_older_than_the_retention(clock, record) -> 
     _events_at(clock, record, dt.datetime(2001, 1, 1, tzinfo=JST))
     purge_expired_events()
     assert AuditEvent.objects.get().action == "audit.purge"
+
+
+def test_unsealed_events_are_never_purged(clock, record) -> None:
+    _events_at(clock, record, _old(50))
+    clock.set(_old(40))
+    record(1, seal=False)
+    assert audit_purge_expired(now=NOW) == 1
+    assert AuditEvent.objects.filter(action="patron.view").count() == 1

@@ -246,8 +246,71 @@ def test_page_query_count_is_bounded(
     record(80, actor=counter_staff)
     client = login(privacy_officer)
     client.get(URL)
-    # Session and roles 3, filters and page 3-4, the audit.view event 7, the session's idle stamp 3:
-    # none of it grows with the 50 rows shown.
-    with django_assert_max_num_queries(17):
+    # Session and roles 3, filters and page 3-4, the audit.view event 7, the session's idle stamp 3,
+    # the sealing lag 3: none of it grows with the 50 rows shown.
+    with django_assert_max_num_queries(20):
         response = client.post(URL, {"actor": "counter", "action": "patron.", "date_from": "2026-01-01"})
     assert len(response.context["rows"]) == 50
+
+
+def test_log_page_shows_how_far_sealing_lags(login, privacy_officer, record) -> None:
+    sealed = record(2)
+    record(3, seal=False)
+    response = login(privacy_officer).get(URL)
+    lag = response.context["lag"]
+    assert lag.last_sealed_seq == sealed[-1].seq
+    assert lag.unsealed >= 3
+    html = response.content.decode()
+    assert f"ログ {sealed[-1].seq} まで封印済みです。" in html and "未封印のログが" in html
+
+
+CHECKPOINT_URLS = ["/audit/checkpoint/", "/audit/checkpoint.pdf"]
+
+
+@pytest.mark.parametrize("persona", REFUSED, indirect=True)
+@pytest.mark.parametrize("url", CHECKPOINT_URLS)
+def test_checkpoint_print_is_refused_to_other_roles(login, persona, url) -> None:
+    assert login(persona).get(url).status_code == 403
+    assert not AuditEvent.objects.filter(action="audit.checkpoint_print").exists()
+
+
+@pytest.mark.parametrize("url", CHECKPOINT_URLS)
+def test_checkpoint_print_needs_a_login(client, url) -> None:
+    assert client.get(url).status_code == 302
+
+
+def test_officer_prints_the_latest_checkpoint(login, privacy_officer, record) -> None:
+    from privacy_admin.audit.checkpoints import audit_checkpoint_now, latest_daily
+
+    record(2)
+    audit_checkpoint_now()
+    latest = latest_daily()
+    assert latest is not None
+    client = login(privacy_officer)
+    response = client.get("/audit/checkpoint/")
+    assert response.status_code == 200
+    assert latest.hash in response.content.decode()
+    pdf = client.get("/audit/checkpoint.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    printed = AuditEvent.objects.filter(action="audit.checkpoint_print").order_by("seq")
+    assert [e.detail["format"] for e in printed] == ["html", "pdf"]
+
+
+def test_checkpoint_page_without_a_checkpoint(login, privacy_officer) -> None:
+    client = login(privacy_officer)
+    assert "チェックポイントはまだありません" in client.get("/audit/checkpoint/").content.decode()
+    assert client.get("/audit/checkpoint.pdf").status_code == 404
+
+
+def test_public_register_page_shows_the_latest_checkpoint_hash(client, record) -> None:
+    from privacy_admin.audit.checkpoints import audit_checkpoint_now, latest_daily
+
+    record(1)
+    audit_checkpoint_now()
+    latest = latest_daily()
+    assert latest is not None
+    from django.urls import reverse
+
+    html = client.get(reverse("public_register:publication")).content.decode()
+    assert latest.hash in html and "アクセスログのチェックポイント" in html
