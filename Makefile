@@ -88,6 +88,11 @@ run: venv fonts
 	$(EMBEDDED_ENV) .venv/bin/python manage.py migrate --noinput
 	echo "==> seed_demo"
 	$(EMBEDDED_ENV) .venv/bin/python manage.py seed_demo
+	# Seal the demo's access log and sign a first checkpoint, so the officers' checkpoint page and the
+	# public 第49条 page have one to show before beat's hourly job (README "Access log").
+	echo "==> audit_seal, audit_checkpoint"
+	$(EMBEDDED_ENV) .venv/bin/python manage.py audit_seal >/dev/null
+	$(EMBEDDED_ENV) .venv/bin/python manage.py audit_checkpoint
 	echo
 	echo "  ==> http://127.0.0.1:8000/   (Ctrl-C stops web, worker and beat)"
 	echo "      mail is kept in var/outbox, not sent: sign in as admin → 開発用送信箱 (/system/outbox/)"
