@@ -202,6 +202,10 @@ class PrivacyRequest(models.Model):
     clock_stopped = models.BooleanField(_("補正中（期限停止）"), default=False)
     special_extension = models.BooleanField(_("特例延長"), default=False)
     final_due_on = models.DateField(_("残りの部分の決定期限（特例延長）"), null=True, blank=True)
+    # Steps with no table of their own keep their day here (services.request_withdraw,
+    # services.suspension_carry_out; 要綱 第40条第1項).
+    withdrawn_on = models.DateField(_("取下げの日"), null=True, blank=True)
+    suspension_carried_out_on = models.DateField(_("利用停止の実施日"), null=True, blank=True)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("担当者"),
@@ -315,6 +319,11 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} #{self.pk}"
+
+    @property
+    def reason_labels(self) -> list[str]:
+        """The 第19条 categories named by the decision, as their labels (unknown values left out)."""
+        return [str(WithholdingReason(r).label) for r in self.reasons if r in WithholdingReason.values]
 
 
 class DisclosureExecution(models.Model):

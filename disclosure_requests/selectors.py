@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
@@ -20,7 +21,10 @@ from privacy_admin.accounts.roles import Role, has_role
 from . import deadlines
 from .models import (
     Amendment,
+    CorrectionExecution,
     Decision,
+    DisclosureExecution,
+    Extension,
     PrivacyRequest,
     RequestKind,
     RequestStatus,
@@ -31,11 +35,18 @@ from .services import (
     DISCLOSING_OUTCOMES,
     GRANTING_OUTCOMES,
     OPEN_STATUSES,
+    earliest_disclosure_on,
     effective_due_on,
     method_choice_deadline,
     nth_open_day_after,
     request_deadline,
+    request_identity_documents,
+    request_record_view,
+    special_deadlines,
+    special_extension_of,
 )
+from .services import today as library_today
+from .timeline import Event, HistoryRow, Steps, history_rows, missing_items, next_steps, timeline_events
 
 READ_ROLES = (Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)
 NOT_FOUND = "請求が見つかりません。"
@@ -105,6 +116,92 @@ def request_with_steps(request: PrivacyRequest) -> PrivacyRequest:
             "consultations",
         )
         .get(pk=request.pk)
+    )
+
+
+# --- the detail page -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestDetail:
+    """Everything the detail page shows of one request, read for one actor on one day."""
+
+    request: PrivacyRequest
+    today: dt.date
+    deadline: deadlines.Deadline
+    is_open: bool
+    overdue: bool
+    decisions: list[Decision]
+    execution: DisclosureExecution | None
+    correction_execution: CorrectionExecution | None
+    timeline: list[Event]
+    history: list[HistoryRow]
+    steps: Steps
+    special: Extension | None
+    # Open requests only: the deadlines a special extension would set (要綱 第25条, 第35条, 第42条).
+    special_notice_due: deadlines.Deadline | None
+    special_substantial_due: deadlines.Deadline | None
+    method_choice_due: dt.date | None
+    earliest_disclosure: dt.date | None
+    missing_items: list[str]
+    identity_document_label: str
+
+    @property
+    def days_left(self) -> int:
+        return self.deadline.days_left(self.today)
+
+    @property
+    def days_overdue(self) -> int:
+        return max(0, -self.days_left)
+
+
+def request_detail_for(
+    actor: Any, request: PrivacyRequest | int | str, *, what: str = "detail", today: dt.date | None = None
+) -> RequestDetail:
+    """The request's detail page for ``actor`` (Http404 outside scope), its look written to the access log.
+
+    Every step, execution and history version is read here, in a fixed number of queries; the timeline,
+    the history and the next steps are built from them by the pure functions of ``timeline``."""
+    if isinstance(request, PrivacyRequest):
+        # Already reached through get_request_for (a step's POST): the actor is checked again all the same.
+        if not may_handle_requests(actor):
+            raise Http404(NOT_FOUND)
+        pr = request_with_steps(request)
+    else:
+        pr = request_with_steps(get_request_for(actor, request))
+    with transaction.atomic():  # the view event is a write of its own: one transaction of its own
+        request_record_view(actor=actor, request=pr, what=what)
+    day = today if today is not None else library_today()
+    calendar = library_calendar()
+    deadline = request_deadline(pr, day, calendar=calendar)
+    is_open = pr.status in OPEN_STATUSES
+    execution = DisclosureExecution.objects.filter(request=pr).first()
+    correction = CorrectionExecution.objects.filter(request=pr).first()
+    versions = pr.history.select_related("history_user").order_by("history_date", "history_id")
+    notice_due = substantial_due = None
+    if is_open:
+        notice_due, substantial_due = special_deadlines(pr, today=day, calendar=calendar)
+    return RequestDetail(
+        request=pr,
+        today=day,
+        deadline=deadline,
+        is_open=is_open,
+        overdue=is_open and deadline.is_overdue(day),
+        decisions=list(pr.decisions.all()),
+        execution=execution,
+        correction_execution=correction,
+        timeline=timeline_events(pr, execution=execution, correction=correction),
+        history=history_rows(versions),
+        steps=next_steps(pr, executed=execution is not None),
+        special=special_extension_of(pr) if pr.special_extension else None,
+        special_notice_due=notice_due,
+        special_substantial_due=substantial_due,
+        method_choice_due=method_choice_deadline(pr, calendar=calendar),
+        earliest_disclosure=earliest_disclosure_on(pr),
+        missing_items=missing_items(pr) if is_open else [],
+        identity_document_label=dict(request_identity_documents()).get(
+            pr.identity_document_type, pr.identity_document_type
+        ),
     )
 
 

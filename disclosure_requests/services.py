@@ -98,7 +98,8 @@ _DOCUMENT_NUMBER = re.compile(r"[0-9０-９]{4,}")
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 _LINE_BREAKS = frozenset("\n\r\t")
 
-# History change reasons for steps that have no table of their own (see suspension_carry_out).
+# History change reasons (the step's name) for steps that have no table of their own: their day is kept
+# in a field of the request (``suspension_carried_out_on``, ``withdrawn_on``), never in the reason.
 CHANGE_SUSPENSION_DONE = "suspension_carried_out"
 CHANGE_WITHDRAWN = "withdrawn"
 
@@ -1319,8 +1320,8 @@ def correction_carry_out(
 def suspension_carry_out(*, actor: Any, request: PrivacyRequest, carried_out_on: dt.date) -> PrivacyRequest:
     """Carry out a 利用停止する decision (第39条): stop using, erase or stop providing, as decided.
 
-    There is no table of its own: the date is kept on the request's history (change reason) and in the
-    access log; the request is closed.
+    There is no table of its own: the date is kept on the request (``suspension_carried_out_on``) and in
+    the access log; the request is closed.
     """
     on = today()
     with transaction.atomic():
@@ -1342,7 +1343,8 @@ def suspension_carry_out(*, actor: Any, request: PrivacyRequest, carried_out_on:
         assert carried is not None
         req.status = RequestStatus.CLOSED
         req.clock_stopped = False
-        _save(req, f"{CHANGE_SUSPENSION_DONE}:{carried.isoformat()}", actor=actor)
+        req.suspension_carried_out_on = carried
+        _save(req, CHANGE_SUSPENSION_DONE, actor=actor)
         _audit(
             actor=actor,
             action="privacy_request.suspension_carry_out",
@@ -1354,8 +1356,8 @@ def suspension_carry_out(*, actor: Any, request: PrivacyRequest, carried_out_on:
 
 
 def request_withdraw(*, actor: Any, request: PrivacyRequest, on: dt.date) -> PrivacyRequest:
-    """The requester withdrew the request before its decision. The day is kept on the request's history
-    (change reason) and in the access log."""
+    """The requester withdrew the request before its decision. The day is kept on the request
+    (``withdrawn_on``) and in the access log."""
     now = today()
     with transaction.atomic():
         req = _lock(request)
@@ -1368,7 +1370,8 @@ def request_withdraw(*, actor: Any, request: PrivacyRequest, on: dt.date) -> Pri
         assert day is not None
         req.status = RequestStatus.WITHDRAWN
         req.clock_stopped = False
-        _save(req, f"{CHANGE_WITHDRAWN}:{day.isoformat()}", actor=actor)
+        req.withdrawn_on = day
+        _save(req, CHANGE_WITHDRAWN, actor=actor)
         _audit(
             actor=actor,
             action="privacy_request.withdraw",

@@ -8,10 +8,8 @@ URL — and every look at a request's detail is written to the access log.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
@@ -45,37 +43,11 @@ from .forms import (
     add_service_errors,
     step_initial,
 )
-from .models import (
-    CorrectionExecution,
-    DisclosureExecution,
-    Extension,
-    Outcome,
-    PrivacyRequest,
-    RequestKind,
-    RequestStatus,
-    WithholdingReason,
-)
-from .profiles import library_calendar
+from .models import PrivacyRequest, RequestKind
 
 ROLES = selectors.READ_ROLES
 PER_PAGE = 50
 LETTERS_PANEL = "disclosure_requests/letters/_panel.html"
-
-# What each history change reason means on screen (services._save).
-CHANGE_LABELS = {
-    "receive": "受付",
-    "amendment_request": "補正の依頼",
-    "amendment_complete": "補正の完了",
-    "extend": "期限の延長",
-    "extend_special": "期限の特例延長",
-    "consultation_send": "第三者への意見照会",
-    "consultation_opinion": "第三者の意見書の受領",
-    "decide": "決定",
-    "disclosure_carry_out": "開示の実施",
-    "correction_carry_out": "訂正の実施",
-    services.CHANGE_SUSPENSION_DONE: "利用停止の実施",
-    services.CHANGE_WITHDRAWN: "取下げ",
-}
 
 
 # --- dashboard and list ---------------------------------------------------------------------------
@@ -195,211 +167,12 @@ def receive(request: HttpRequest) -> HttpResponse:
 # --- detail ----------------------------------------------------------------------------------------
 
 
-@dataclass
-class Event:
-    day: dt.date
-    title: str
-    lines: list[str] = field(default_factory=list)
-    tone: str = ""  # "", "warn", "done", "stop"
-
-
-def _timeline(pr: PrivacyRequest, history: list[Any]) -> list[Event]:
-    events = [
-        Event(
-            pr.received_on,
-            f"{pr.get_kind_display()}の受付",
-            [f"受付方法: {pr.get_channel_display()}", f"期限ルール: {pr.profile.name}"],
-        )
-    ]
-    for a in pr.amendments.all():
-        events.append(
-            Event(
-                a.requested_on,
-                "補正の依頼（期限停止）",
-                [f"回答期限: {_date(a.reply_by)}"],
-                "stop",
-            )
-        )
-        if a.completed_on is not None:
-            days = (a.completed_on - a.requested_on).days
-            events.append(Event(a.completed_on, "補正の完了", [f"期間に算入しない日数: {days}日"], "done"))
-    for e in pr.extensions.all():
-        if e.kind == Extension.Kind.NORMAL:
-            events.append(Event(e.notified_on, f"期限の延長（{e.days}日）を通知", [], "warn"))
-        else:
-            lines = [f"残りの部分の決定期限: {_date(e.remainder_due_on)}"] if e.remainder_due_on else []
-            events.append(Event(e.notified_on, "期限の特例延長を通知", lines, "warn"))
-    for c in pr.consultations.all():
-        events.append(
-            Event(c.sent_on, "第三者への意見照会", [f"意見書の提出期限: {_date(c.opinion_due_on)}"])
-        )
-        if c.opinion_received_on is not None:
-            opinion = "開示に反対" if c.objected else "開示に反対しない"
-            events.append(
-                Event(c.opinion_received_on, f"意見書の受領（{opinion}）", [], "warn" if c.objected else "")
-            )
-    for d in pr.decisions.all():
-        title = f"決定: {d.get_outcome_display()}"
-        if d.is_partial_scope:
-            title += "（相当の部分）"
-        lines = [str(WithholdingReason(r).label) for r in d.reasons if r in WithholdingReason.values]
-        if d.reason_lapses_on:
-            lines.append(f"理由がなくなる時期: {_date(d.reason_lapses_on)}")
-        events.append(Event(d.decided_on, title, lines, "done"))
-    execution = DisclosureExecution.objects.filter(request=pr).first()
-    if execution is not None:
-        events.append(
-            Event(
-                execution.carried_out_on,
-                f"開示の実施（{execution.get_method_display()}）",
-                [f"費用: {execution.fee_yen:,}円"],
-                "done",
-            )
-        )
-    correction = CorrectionExecution.objects.filter(request=pr).first()
-    if correction is not None:
-        lines = []
-        if correction.recipients_notified_on:
-            lines.append(f"提供先への通知: {_date(correction.recipients_notified_on)}")
-        events.append(Event(correction.corrected_on, "訂正の実施", lines, "done"))
-    for h in history:
-        reason = h.history_change_reason or ""
-        code, _sep, iso = reason.partition(":")
-        if code in (services.CHANGE_SUSPENSION_DONE, services.CHANGE_WITHDRAWN) and iso:
-            try:
-                day = dt.date.fromisoformat(iso)
-            except ValueError:
-                continue
-            events.append(Event(day, CHANGE_LABELS[code], [], "done"))
-    order = {"": 1}
-    events.sort(key=lambda e: (e.day, order.get(e.tone, 1)))
-    return events
-
-
-def _field_label(name: str) -> str:
-    return str(getattr(PrivacyRequest._meta.get_field(name), "verbose_name", name))
-
-
-def _history(pr: PrivacyRequest) -> list[dict[str, Any]]:
-    """The request's own versions (django-simple-history): when, who, what step, which fields changed.
-
-    Field names only, not values: the values are on the page already, and the list stays readable."""
-    records = list(pr.history.select_related("history_user").order_by("history_date", "history_id"))
-    rows = []
-    previous = None
-    for record in records:
-        changed: list[str] = []
-        if previous is not None:
-            delta = record.diff_against(previous)
-            changed = [_field_label(c.field) for c in delta.changes]
-        reason = record.history_change_reason or ""
-        code, _sep, iso = reason.partition(":")
-        label = CHANGE_LABELS.get(code, "変更" if record.history_type == "~" else "作成")
-        if iso:
-            with contextlib.suppress(ValueError):
-                label += f"（{_date(dt.date.fromisoformat(iso))}）"
-        rows.append(
-            {
-                "at": record.history_date,
-                "user": record.history_user.get_username() if record.history_user else "システム",
-                "label": label,
-                "changed": changed,
-            }
-        )
-        previous = record
-    rows.reverse()
-    return rows
-
-
 def _letters_panel_available() -> bool:
     try:
         loader.get_template(LETTERS_PANEL)
     except TemplateDoesNotExist:
         return False
     return True
-
-
-@dataclass
-class Steps:
-    """Which next steps the detail page offers, given where the request stands."""
-
-    amend: bool = False
-    complete: list[Any] = field(default_factory=list)
-    extend: bool = False
-    extension_days_left: int = 0
-    special: bool = False
-    consult: bool = False
-    opinion: list[Any] = field(default_factory=list)
-    decide: bool = False
-    disclose: bool = False
-    correct: bool = False
-    suspend: bool = False
-    withdraw: bool = False
-
-    @property
-    def any(self) -> bool:
-        return any(
-            (
-                self.amend,
-                self.complete,
-                self.extend,
-                self.special,
-                self.consult,
-                self.opinion,
-                self.decide,
-                self.disclose,
-                self.correct,
-                self.suspend,
-                self.withdraw,
-            )
-        )
-
-
-def _steps(pr: PrivacyRequest) -> Steps:
-    steps = Steps()
-    open_amendments = [a for a in pr.amendments.all() if a.completed_on is None]
-    steps.opinion = [
-        c
-        for c in pr.consultations.all()
-        if c.opinion_received_on is None and pr.status not in (RequestStatus.CLOSED, RequestStatus.WITHDRAWN)
-    ]
-    if pr.status in services.OPEN_STATUSES:
-        used = sum(e.days for e in pr.extensions.all() if e.kind == Extension.Kind.NORMAL)
-        steps.extension_days_left = max(0, services.extension_max_days(pr.profile, pr.kind) - used)
-        steps.amend = not open_amendments
-        steps.complete = open_amendments
-        steps.extend = not pr.special_extension and steps.extension_days_left > 0
-        steps.special = not pr.special_extension
-        steps.consult = pr.kind == RequestKind.DISCLOSURE
-        steps.decide = True
-        steps.withdraw = True
-    elif pr.status == RequestStatus.DECIDED:
-        decisions = list(pr.decisions.all())
-        last = decisions[-1] if decisions else None
-        outcomes = {d.outcome for d in decisions}
-        if pr.kind == RequestKind.DISCLOSURE:
-            steps.disclose = bool(outcomes & services.DISCLOSING_OUTCOMES) and not _executed(pr)
-        elif pr.kind == RequestKind.CORRECTION:
-            steps.correct = last is not None and last.outcome == Outcome.CORRECT
-        else:
-            steps.suspend = last is not None and last.outcome == Outcome.SUSPEND
-    return steps
-
-
-def _executed(pr: PrivacyRequest) -> bool:
-    return DisclosureExecution.objects.filter(request=pr).exists()
-
-
-def _missing_items(pr: PrivacyRequest) -> list[str]:
-    """Items the written request should state (第18条, 第31条, 第38条) but that were left blank: a formal
-    defect to be fixed by 補正, not a reason to refuse the request."""
-    missing = []
-    if not pr.requester_address:
-        missing.append("請求者の住所又は居所（要綱 第18条第1項第1号）")
-    if pr.kind != RequestKind.DISCLOSURE and not pr.reason_for_request:
-        article = "第31条第1項第3号" if pr.kind == RequestKind.CORRECTION else "第38条第1項第3号"
-        missing.append(f"請求の理由（要綱 {article}）")
-    return missing
 
 
 def _render_detail(
@@ -409,14 +182,10 @@ def _render_detail(
     bound: dict[str, forms.Form] | None = None,
     what: str = "detail",
 ) -> HttpResponse:
-    pr = selectors.request_with_steps(pr)
-    services.request_record_view(actor=request.user, request=pr, what=what)
-    today = services.today()
-    calendar = library_calendar()
-    deadline = services.request_deadline(pr, today, calendar=calendar)
-    initial = step_initial(today)
+    detail = selectors.request_detail_for(request.user, pr, what=what)
+    pr = detail.request
+    initial = step_initial(detail.today)
     bound = bound or {}
-    special = services.special_extension_of(pr) if pr.special_extension else None
     step_forms: dict[str, forms.Form] = {
         "amend": AmendmentForm(initial=initial["amend"]),
         "complete": AmendmentCompleteForm(initial=initial["complete"]),
@@ -431,41 +200,29 @@ def _render_detail(
         "withdraw": WithdrawForm(initial=initial["withdraw"]),
     }
     step_forms.update(bound)
-    history = list(pr.history.order_by("history_date"))
-    decisions = list(pr.decisions.all())
-    for d in decisions:
-        d.reason_labels = [  # type: ignore[attr-defined]
-            str(WithholdingReason(r).label) for r in d.reasons if r in WithholdingReason.values
-        ]
-    notice_due = special_due = None
-    if pr.status in services.OPEN_STATUSES:
-        notice, substantial = services.special_deadlines(pr, today=today, calendar=calendar)
-        notice_due, special_due = notice, substantial
     context = {
         "privacy_request": pr,
-        "deadline": deadline,
-        "today": today,
-        "days_left": deadline.days_left(today),
-        "days_overdue": max(0, -deadline.days_left(today)),
-        "decisions": decisions,
-        "overdue": pr.status in services.OPEN_STATUSES and deadline.is_overdue(today),
-        "is_open": pr.status in services.OPEN_STATUSES,
-        "timeline": _timeline(pr, history),
-        "history": _history(pr),
-        "steps": _steps(pr),
+        "deadline": detail.deadline,
+        "today": detail.today,
+        "days_left": detail.days_left,
+        "days_overdue": detail.days_overdue,
+        "decisions": detail.decisions,
+        "overdue": detail.overdue,
+        "is_open": detail.is_open,
+        "timeline": detail.timeline,
+        "history": detail.history,
+        "steps": detail.steps,
         "forms": step_forms,
         "failed": next(iter(bound), ""),
-        "special": special,
-        "special_notice_due": notice_due,
-        "special_substantial_due": special_due,
-        "method_choice_due": services.method_choice_deadline(pr, calendar=calendar),
-        "earliest_disclosure": services.earliest_disclosure_on(pr),
-        "execution": DisclosureExecution.objects.filter(request=pr).first(),
-        "correction_execution": CorrectionExecution.objects.filter(request=pr).first(),
-        "missing_items": _missing_items(pr) if pr.status in services.OPEN_STATUSES else [],
-        "identity_document_label": dict(services.request_identity_documents()).get(
-            pr.identity_document_type, pr.identity_document_type
-        ),
+        "special": detail.special,
+        "special_notice_due": detail.special_notice_due,
+        "special_substantial_due": detail.special_substantial_due,
+        "method_choice_due": detail.method_choice_due,
+        "earliest_disclosure": detail.earliest_disclosure,
+        "execution": detail.execution,
+        "correction_execution": detail.correction_execution,
+        "missing_items": detail.missing_items,
+        "identity_document_label": detail.identity_document_label,
         "letters_panel": LETTERS_PANEL if _letters_panel_available() else "",
     }
     return render(request, "disclosure_requests/detail.html", context)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from privacy_admin.accounts.roles import Role, has_role
 
 from . import incident_deadlines as rules
-from .incident_common import CHANGE_TRIGGERS, today, written_report_days
+from .incident_common import today, written_report_days
 from .models import Incident
 
 READ_ROLES = (Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)
@@ -77,9 +77,8 @@ def incident_due_items(incident: Incident, on: dt.date | None = None) -> list[ru
 
 
 def checklist_confirmed_at(incident: Incident) -> dt.datetime | None:
-    """When the checklist of 規則 第43条 was last recorded (from the history), or None."""
-    record = incident.history.filter(history_change_reason=CHANGE_TRIGGERS).order_by("-history_date").first()
-    return record.history_date if record is not None else None
+    """When the checklist of 規則 第43条 was last recorded, or None."""
+    return incident.checklist_confirmed_at
 
 
 def missing_steps(incident: Incident) -> list[str]:

@@ -174,9 +174,8 @@ def _timeline(incident: Incident, history: list[Any]) -> list[Event]:
                 if triggers.reportable
                 else "報告対象の事態に当たらない"
             )
-            events.append(
-                Event(record.history_date, "チェックリストの確認", [result], "warn", with_time=True)
-            )
+            confirmed_at = record.checklist_confirmed_at or record.history_date
+            events.append(Event(confirmed_at, "チェックリストの確認", [result], "warn", with_time=True))
     if incident.written_report_on is not None:
         events.append(
             Event(

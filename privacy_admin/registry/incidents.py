@@ -44,6 +44,7 @@ from .incident_common import (
     known_on,
     label_of,
     local,
+    now,
 )
 from .incident_selectors import incident_due_items, missing_steps
 from .models import Incident, RegisterEntry
@@ -340,6 +341,7 @@ def incident_set_triggers(
         was_reportable = locked.reportable
         for key, value in flags.items():
             setattr(locked, key, value)
+        locked.checklist_confirmed_at = now()
         _save(locked, CHANGE_TRIGGERS, actor=actor)
         _audit(
             actor=actor,

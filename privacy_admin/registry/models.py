@@ -183,6 +183,8 @@ class Incident(models.Model):
     financial_harm = models.BooleanField(_("財産的被害が生じるおそれ"), default=False)
     wrongful_purpose = models.BooleanField(_("不正の目的によるおそれ（不正アクセス等）"), default=False)
     # more than 100 people is read from people_count
+    # When the checklist above was last recorded (incidents.incident_set_triggers); None: not yet.
+    checklist_confirmed_at = models.DateTimeField(_("チェックリストの最終確認日時"), null=True, blank=True)
     commission_first_report_at = models.DateTimeField(
         _("個人情報保護委員会への速報の日時"), null=True, blank=True
     )

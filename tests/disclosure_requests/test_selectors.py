@@ -10,6 +10,7 @@ from django.http import Http404
 
 from disclosure_requests import selectors, services
 from disclosure_requests.models import ClosedDay, Outcome, RequestStatus
+from privacy_admin.audit.models import AuditEvent
 
 from .request_helpers import TODAY, d, receive, today  # noqa: F401
 
@@ -165,3 +166,65 @@ def test_the_list_filters_and_the_years_offered(privacy_officer) -> None:
     assert list(selectors.requests_filtered(privacy_officer, status="open")) == [b, a]
     assert list(selectors.requests_filtered(privacy_officer, status=RequestStatus.WITHDRAWN)) == [c]
     assert list(selectors.requests_filtered(privacy_officer, year=2025)) == [c]
+
+
+# --- the detail page -----------------------------------------------------------------------------------
+
+
+def test_the_detail_gathers_the_request_its_course_and_its_deadline(privacy_officer) -> None:
+    pr = receive(privacy_officer, received_on=d(6, 1))
+    services.request_withdraw(actor=privacy_officer, request=pr, on=d(6, 5))
+
+    detail = selectors.request_detail_for(privacy_officer, pr.pk)
+
+    assert detail.request == pr and detail.today == TODAY
+    assert not detail.is_open and not detail.overdue and detail.missing_items == []
+    assert [(e.day, e.title) for e in detail.timeline] == [(d(6, 1), "開示請求の受付"), (d(6, 5), "取下げ")]
+    assert [row.label for row in detail.history] == ["取下げ（令和8年6月5日）", "受付"]
+    assert not detail.steps.any
+    assert detail.execution is None and detail.correction_execution is None
+    assert detail.identity_document_label != "drivers_license"
+
+
+def test_an_open_request_shows_its_deadline_and_the_special_extension_dates(privacy_officer) -> None:
+    pr = receive(privacy_officer, received_on=d(6, 1), requester_address="")
+
+    detail = selectors.request_detail_for(privacy_officer, pr)
+
+    assert detail.is_open and detail.steps.decide
+    assert detail.deadline.due_on == pr.due_on and detail.days_left == (pr.due_on - TODAY).days
+    assert detail.special_notice_due is not None and detail.special_substantial_due is not None
+    assert detail.missing_items == ["請求者の住所又は居所（要綱 第18条第1項第1号）"]
+
+
+def test_reading_the_detail_writes_one_view_event_naming_the_request_only(privacy_officer) -> None:
+    pr = receive(privacy_officer)
+    before = AuditEvent.objects.count()
+
+    selectors.request_detail_for(privacy_officer, pr, what="step_decide")
+
+    assert AuditEvent.objects.count() == before + 1
+    event = AuditEvent.objects.get(action="privacy_request.view")
+    assert (event.target_id, event.patron_id, event.detail) == (str(pr.pk), None, {"view": "step_decide"})
+
+
+@pytest.mark.parametrize("persona", ["counter_staff", "contractor_operator", "no_role_user"], indirect=True)
+def test_the_detail_is_404_for_everyone_else_and_nothing_is_logged_as_seen(persona, privacy_officer) -> None:
+    pr = receive(privacy_officer)
+
+    for ask in (pr, pr.pk):
+        with pytest.raises(Http404):
+            selectors.request_detail_for(persona, ask)
+    assert not AuditEvent.objects.filter(action="privacy_request.view").exists()
+
+
+def test_the_detail_reads_a_fixed_number_of_queries(privacy_officer, django_assert_max_num_queries) -> None:
+    pr = receive(privacy_officer)
+    for day in (2, 3, 4):
+        amendment = services.amendment_request(
+            actor=privacy_officer, request=pr, requested_on=d(6, day), what_to_fix="x"
+        )
+        services.amendment_complete(actor=privacy_officer, amendment=amendment, completed_on=d(6, day))
+
+    with django_assert_max_num_queries(20):
+        selectors.request_detail_for(privacy_officer, pr.pk)

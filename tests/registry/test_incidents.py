@@ -273,7 +273,10 @@ def test_set_triggers_records_the_checklist_and_its_result(privacy_officer) -> N
         wrongful_purpose=True,
     )
     assert incident.wrongful_purpose and incident.reportable
-    assert selectors.checklist_confirmed_at(incident) is not None
+    # The time is a field of the incident (and of its version), read without the history's reasons.
+    assert incident.checklist_confirmed_at == NOW
+    assert selectors.checklist_confirmed_at(incident) == NOW
+    assert incident.history.first().checklist_confirmed_at == NOW
     event = AuditEvent.objects.get(action="incident.set_triggers")
     assert event.detail["reportable"] is True and event.detail["more_than_100"] is False
     final = next(i for i in selectors.incident_due_items(incident) if i.step == Step.COMMISSION_FINAL_REPORT)
