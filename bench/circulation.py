@@ -11,8 +11,8 @@ COPYed in by bench.circulation_seed; reused when already there, e.g. with BENCH_
    workers with 2-4 threads, with a far shorter tail, as no request waits for another's GIL: p99
    56 ms against 180-355 ms at 100 returns/s). 16 client threads POST /api/v1/returns (each
    barcode of an item on loan once), then /api/v1/loans. First paced (open loop at BENCH_RATE
-   requests/s, latency counted from when each request was due): target return p99 < 50 ms at
-   ≥ 150 returns/s. Then flat out (each client sends as soon as it has its answer). Each phase
+   requests/s, latency counted from when each request was due): target return p99 < 25 ms at
+   ≥ 300 returns/s. Then flat out (each client sends as soon as it has its answer). Each phase
    also says how many cores other users of the machine took meanwhile.
 3. Where a return's time goes: the same SQL replayed through psycopg (bench.return_floor), the
    service called in-process, the request through Django's test client, one HTTP client alone;
@@ -21,7 +21,7 @@ COPYed in by bench.circulation_seed; reused when already there, e.g. with BENCH_
 Loans the returns consume are put back (on other items) at the start of the next run.
 
 Alone: ``DATABASE_URL=postgresql://postgres@127.0.0.1:5432/privacy_admin_bench python -m bench circulation``
-Knobs: BENCH_HTTP_SECONDS (60), BENCH_SATURATION_SECONDS (30), BENCH_CLIENTS (16), BENCH_RATE (160),
+Knobs: BENCH_HTTP_SECONDS (60), BENCH_SATURATION_SECONDS (30), BENCH_CLIENTS (16), BENCH_RATE (300),
 BENCH_GUNICORN_WORKERS (4), BENCH_GUNICORN_THREADS (1 = sync workers; more = gthread),
 BENCH_FLOOR_SECONDS (10), BENCH_SKIP (comma list of: safety_net, http, floor), and the sizes in bench.circulation_seed.
 """
@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HTTP_SECONDS = float(os.environ.get("BENCH_HTTP_SECONDS", "60"))
 SATURATION_SECONDS = float(os.environ.get("BENCH_SATURATION_SECONDS", "30"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
-RATE = float(os.environ.get("BENCH_RATE", "160"))
+RATE = float(os.environ.get("BENCH_RATE", "300"))
 WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "4"))
 THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", "1"))
 FLOOR_SECONDS = float(os.environ.get("BENCH_FLOOR_SECONDS", "10"))
@@ -362,8 +362,8 @@ def bench_http(report: Report, master: Master, http: Http) -> None:
                      clients=CLIENTS, seconds=HTTP_SECONDS, rate=RATE)  # fmt: skip
             http.return_paced = r
             report(f"return p50 ms ({CLIENTS} clients, {RATE:.0f}/s offered)", r.percentile(50), "-")
-            report(f"return p99 ms ({CLIENTS} clients, {RATE:.0f}/s offered)", r.percentile(99), "< 50")
-            report("return throughput /s (paced)", r.throughput, "≥ 150")
+            report(f"return p99 ms ({CLIENTS} clients, {RATE:.0f}/s offered)", r.percentile(99), "< 25")
+            report("return throughput /s (paced)", r.throughput, "≥ 300")
 
             lend = load(f"lends, {CLIENTS} clients paced at {RATE:.0f}/s", "/api/v1/loans", lends,
                         clients=CLIENTS, seconds=HTTP_SECONDS, rate=RATE)  # fmt: skip
@@ -377,7 +377,7 @@ def bench_http(report: Report, master: Master, http: Http) -> None:
                 http.return_saturated = rs
                 report(f"return p50 ms ({CLIENTS} clients flat out)", rs.percentile(50), "-")
                 report(f"return p99 ms ({CLIENTS} clients flat out)", rs.percentile(99), "-")
-                report("return throughput /s (flat out)", rs.throughput, "≥ 150")
+                report("return throughput /s (flat out)", rs.throughput, "≥ 0.8 × floor")
                 ls = load(f"lends, {CLIENTS} clients flat out", "/api/v1/loans", lends,
                           clients=CLIENTS, seconds=SATURATION_SECONDS)  # fmt: skip
                 report(f"lend p50 ms ({CLIENTS} clients flat out)", ls.percentile(50), "-")
@@ -420,6 +420,7 @@ def bench_floor(report: Report, master: Master, http: Http) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from loans import services
+    from privacy_admin.accounts.roles import roles_of
 
     from .return_floor import capture, measure
 
@@ -431,6 +432,9 @@ def bench_floor(report: Report, master: Master, http: Http) -> None:
         return
     sample = _distinct_sample(pool)
     pool = [t for t in pool if t is not sample]
+    # The actor as a request has it: its roles already known (the bearer token's user carries them),
+    # so the statements captured are those an HTTP return runs, and no more.
+    roles_of(master.counter)
     captured = capture(actor=master.counter, target=sample, branch_code=code)
     say(f"one loan_return runs {captured.queries} SQL statements:")
     for sql in captured.sql_text:
@@ -445,13 +449,14 @@ def bench_floor(report: Report, master: Master, http: Http) -> None:
     pool = pool[300:]
 
     # The whole Django request in-process (middleware, token, ninja, service, JSON): no socket.
+    # Statements are counted on the second request, once the token is remembered (as in the HTTP run).
     token = _token(master)
     client = Client()
     client_ms = []
     request_queries = 0
     for k, t in enumerate(pool[:300]):
         started = time.perf_counter()
-        if k == 0:
+        if k == 1:
             with CaptureQueriesContext(connection) as q:
                 response = client.post(
                     "/api/v1/returns",
@@ -479,15 +484,13 @@ def bench_floor(report: Report, master: Master, http: Http) -> None:
     )
     say(f"other work on the machine during the floor: {others.stop():.2f} cores")
     say(
-        f"floor: {len(floor.sequential_ms)} returns one after another, p50 {floor.p50:.2f} ms, p99 {floor.p99:.2f} ms "
-        f"(chain head locked {statistics.median(floor.lock_held_ms):.2f} ms of it); "
+        f"floor: {len(floor.sequential_ms)} returns one after another, p50 {floor.p50:.2f} ms, p99 {floor.p99:.2f} ms; "
         f"{floor.threads} connections at once: {floor.concurrent_done:,} returns, {floor.concurrent_per_second:.0f}/s"
     )
     report("return floor: SQL replay p50 ms (one connection)", floor.p50, "-")
     report(
         f"return floor: SQL replay returns/s ({floor.threads} connections)", floor.concurrent_per_second, "-"
     )
-    report("return floor: chain head lock held p50 ms", statistics.median(floor.lock_held_ms), "-")
     report("return: SQL statements per service call", captured.queries, "-")
     report("return: SQL statements per HTTP request", request_queries, "-")
     report("return: service in-process p50 ms", statistics.median(service_ms), "-")
@@ -499,7 +502,7 @@ def bench_floor(report: Report, master: Master, http: Http) -> None:
         report(
             "return: throughput ratio HTTP (flat out) / floor",
             http.return_saturated.throughput / floor.concurrent_per_second,
-            "-",
+            "≥ 0.8",
         )
 
 

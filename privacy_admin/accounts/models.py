@@ -55,6 +55,23 @@ class ApiToken(models.Model):
         return prefix, f"{settings.API_TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
 
 
+class CredentialGeneration(models.Model):
+    """One row whose ``value`` changes (PostgreSQL triggers, migration 0003) whenever a bearer token's
+    answer may change: a token revoked or deleted, an account deactivated or deleted, a role granted
+    or taken away. Processes remember token lookups only under the value they were read with
+    (``accounts.tokens``); no personal data."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    value = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("認証情報の世代")
+        verbose_name_plural = _("認証情報の世代")
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
 class PasswordState(models.Model):
     """When a password was last set, and the hashes of the last ones (no reuse of the last 5; 002)."""
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from privacy_admin.audit.services import audit_record
 
+from . import tokens
 from .models import ApiToken
 
 
@@ -26,20 +27,15 @@ def api_token_create(*, actor: Any, user: Any) -> str:
 
 
 def api_token_authenticate(raw: str) -> Any:
-    """The active user a token belongs to, or None. Timing-safe by hashing before the lookup."""
+    """The active user a token belongs to, or None. Timing-safe by hashing before the lookup.
+
+    The lookup is remembered per process by the token's hash and used while the credential
+    generation is unchanged (``tokens``): a revocation, a deactivation or a change of roles takes
+    effect with the first request after it commits.
+    """
     if not raw or len(raw) > 200:
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash_key(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if token is None:
-        return None
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return tokens.authenticate(ApiToken.hash_key(raw))
 
 
 def api_token_revoke(*, actor: Any, token: ApiToken) -> None:

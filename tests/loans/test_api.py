@@ -247,6 +247,22 @@ def test_return_answers_where_the_item_goes_never_who(api, patron, other, item, 
         assert person.card_number not in text(response)
 
 
+@pytest.mark.needs_postgres
+def test_a_return_over_the_api_runs_the_services_queries_and_one_for_the_token(
+    api, counter_staff, patron, central, django_assert_max_num_queries
+) -> None:
+    books = [make_item(home_branch=central) for _n in range(2)]
+    for book in books:
+        services.loan_lend(
+            actor=None, card_number=patron.card_number, barcode=book.barcode, branch_code="central"
+        )
+    assert post(api, "/returns", {"barcode": books[0].barcode, "branch": "central"}).status_code == 200
+    # The token is remembered now: the credential generation (1), then the return (8, see
+    # tests/loans/test_services.py). No session, token, user or group query.
+    with django_assert_max_num_queries(9):
+        assert post(api, "/returns", {"barcode": books[1].barcode, "branch": "central"}).status_code == 200
+
+
 def test_damaged_return_needs_a_description(api, patron, item) -> None:
     services.loan_lend(
         actor=None, card_number=patron.card_number, barcode=item.barcode, branch_code="central"
