@@ -7,3 +7,10 @@ class BackupsConfig(AppConfig):
 
     name = "backups"
     verbose_name = _("バックアップ媒体")
+
+    def ready(self) -> None:
+        from privacy_admin.core import labels
+
+        from . import labels as own
+
+        labels.register(own.ACTION_LABELS, own.ACTION_GROUP_LABELS)

@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from privacy_admin.forms import DATE_FORMATS, DATE_INVALID, date_field
+from privacy_admin.core.errors import add_service_errors
+from privacy_admin.core.forms import DATE_FORMATS, DATE_INVALID, date_field
 
 from .models import BackupMedium
 
@@ -106,9 +107,4 @@ _FIELD_OF = {"retain_until": "retention_days"}
 
 def add_errors(form: forms.Form, exc: ValidationError) -> None:
     """Put a service's errors on the form: on the field when the form has it, else on top."""
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.error_dict.items():
-            key = _FIELD_OF.get(key, key)
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+    add_service_errors(form, exc, rename=_FIELD_OF)

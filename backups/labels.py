@@ -1,4 +1,4 @@
-"""Access-log labels of the backup-media register, for privacy_admin.audit.labels to merge."""
+"""Access-log labels of the backup-media register, registered by its AppConfig.ready."""
 
 ACTION_LABELS: dict[str, str] = {
     "backup.taken": "バックアップの取得（manage.py backup）",

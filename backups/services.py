@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from privacy_admin.audit.services import audit_record
-from privacy_admin.validation import FieldErrors
+from privacy_admin.core.dates import today
+from privacy_admin.core.errors import FieldErrors
 
 from . import dump
 from .models import BackupMedium
@@ -28,10 +29,6 @@ logger = logging.getLogger(__name__)
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MAX_RETENTION_DAYS = 3650
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 def default_retain_until(taken_at: dt.datetime) -> dt.date:

@@ -150,7 +150,7 @@ def _officer() -> Any:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from privacy_admin.accounts.roles import Role
+    from privacy_admin.core.roles import Role
 
     user, _ = get_user_model().objects.get_or_create(username="bench-officer")
     user.groups.add(Group.objects.get_or_create(name=Role.PRIVACY_OFFICER.value)[0])

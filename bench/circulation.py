@@ -420,7 +420,7 @@ def bench_floor(report: Report, master: Master, http: Http) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from loans import services
-    from privacy_admin.accounts.roles import roles_of
+    from privacy_admin.core.roles import roles_of
 
     from .return_floor import capture, measure
 

@@ -122,10 +122,10 @@ class Master:
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
 
-        from patrons.management.commands.seed_demo import BRANCHES, CATEGORIES
         from patrons.models import Branch, PatronCategory
         from privacy_admin.accounts.models import StaffProfile
-        from privacy_admin.accounts.roles import Role
+        from privacy_admin.core.roles import Role
+        from privacy_admin.management.commands.seed_demo import BRANCHES, CATEGORIES
 
         for order, (code, name, kind, registration) in enumerate(BRANCHES):
             Branch.objects.update_or_create(

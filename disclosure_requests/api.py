@@ -16,8 +16,9 @@ from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from patrons.api import IsoDate
-from privacy_admin.accounts.roles import Role
-from privacy_admin.api import ErrorOut, ValidationErrorOut, staff_auth
+from privacy_admin.accounts.api_auth import staff_auth
+from privacy_admin.core.api_schemas import ErrorOut, ValidationErrorOut
+from privacy_admin.core.roles import Role
 
 from . import selectors, services
 from .models import (

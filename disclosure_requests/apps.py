@@ -8,4 +8,9 @@ class DisclosureRequestsConfig(AppConfig):
     verbose_name = "開示・訂正・利用停止請求"
 
     def ready(self) -> None:
+        from privacy_admin.core import labels
+
+        from . import labels as own
+
+        labels.register(own.ACTION_LABELS, own.ACTION_GROUP_LABELS)
         from . import letter_admin  # noqa: F401  (通知書テンプレート and 苦情 in the admin)

@@ -20,8 +20,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from privacy_admin.accounts.permissions import role_required
-from privacy_admin.accounts.roles import Role
+from privacy_admin.audit.permissions import role_required
+from privacy_admin.core.calendar import fiscal_year_bounds, fiscal_year_label
+from privacy_admin.core.errors import add_service_errors as _add_errors
+from privacy_admin.core.roles import Role
 
 from . import complaints
 from .models import Channel, Complaint, PrivacyRequest
@@ -87,14 +89,6 @@ class CloseForm(forms.Form):
     closed_on = forms.DateField(label="完了日", widget=_date_input())
 
 
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.error_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 # --- list ------------------------------------------------------------------------------------------
 
 
@@ -128,7 +122,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     if status:
         qs = qs.filter(status=status)
     if fiscal_year is not None:
-        start, end = complaints.fiscal_year_bounds(fiscal_year)
+        start, end = fiscal_year_bounds(fiscal_year)
         qs = qs.filter(received_on__range=(start, end))
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     counts = [complaints.complaints_count_by_fiscal_year(year) for year in years[:COUNT_YEARS]]
@@ -140,7 +134,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": Complaint.Status.choices,
             "fiscal_year": fiscal_year,
-            "fiscal_years": [(y, complaints.fiscal_year_label(y)) for y in years],
+            "fiscal_years": [(y, fiscal_year_label(y)) for y in years],
             "counts": counts,
             "channels": Channel.choices,
             "open_count": Complaint.objects.filter(status=Complaint.Status.OPEN).count(),

@@ -15,82 +15,29 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
 
-from privacy_admin.accounts.roles import Role, has_role
 from privacy_admin.audit.services import audit_record
-from privacy_admin.validation import refuse
-from privacy_admin.wareki import to_wareki_era_year
+from privacy_admin.core.actor import Actor
+from privacy_admin.core.calendar import fiscal_year_bounds, fiscal_year_label, fiscal_year_of
+from privacy_admin.core.dates import era_year_code, today
+from privacy_admin.core.errors import FieldErrors, refuse
+from privacy_admin.core.numbering import create_numbered, next_number
+from privacy_admin.core.roles import Role, has_role
+from privacy_admin.core.text import clean_note
 
 from .models import Channel, Complaint, PrivacyRequest
 
 TARGET_TYPE = "complaint"
-ERA_INITIALS: dict[str, str] = {"令和": "R", "平成": "H", "昭和": "S", "大正": "T", "明治": "M"}
-FISCAL_YEAR_START_MONTH = 4  # 年度: April to March
-
-
-def today() -> dt.date:
-    return timezone.localdate()
-
-
-def fiscal_year_of(day: dt.date) -> int:
-    """The 年度 a date belongs to, by its starting year (2027-03-31 → 2026)."""
-    return day.year if day.month >= FISCAL_YEAR_START_MONTH else day.year - 1
-
-
-def fiscal_year_bounds(year: int) -> tuple[dt.date, dt.date]:
-    """(first day, last day) of 年度 ``year``: April 1 to March 31 of the next year."""
-    return dt.date(year, FISCAL_YEAR_START_MONTH, 1), dt.date(
-        year + 1, FISCAL_YEAR_START_MONTH, 1
-    ) - dt.timedelta(days=1)
-
-
-def fiscal_year_label(year: int) -> str:
-    """令和8年度 (元年度 for the first year of an era).
-
-    Named by the era in force on May 1: 2019年度 is 令和元年度 in common use (令和 began 2019-05-01),
-    and 1988年度 stays 昭和63年度.
-    """
-    era, era_year = to_wareki_era_year(dt.date(year, 5, 1))
-    return f"{era}{'元' if era_year == 1 else era_year}年度"
-
-
-def _number_prefix(received_on: dt.date) -> str:
-    era, year = to_wareki_era_year(received_on)
-    return f"{ERA_INITIALS.get(era, era)}{year}-苦情-"
 
 
 def _next_number(received_on: dt.date) -> str:
     """R8-苦情-001: the 和暦 year of receipt (as request numbers are) and a sequence within it."""
-    prefix = _number_prefix(received_on)
-    highest = 0
-    for number in Complaint.objects.filter(number__startswith=prefix).values_list("number", flat=True):
-        tail = number.removeprefix(prefix)
-        if tail.isdigit():
-            highest = max(highest, int(tail))
-    return f"{prefix}{highest + 1:03d}"
+    return next_number(Complaint.objects.all(), f"{era_year_code(received_on)}-苦情-", width=3)
 
 
-def _text(
-    errors: dict[str, list[str]], key: str, value: str, *, label: str, max_length: int, required: bool
-) -> str:
-    cleaned = (value or "").strip()
-    if required and not cleaned:
-        errors.setdefault(key, []).append(f"{label}を入力してください。")
-    elif len(cleaned) > max_length:
-        errors.setdefault(key, []).append(f"{label}は{max_length}文字以内で入力してください。")
-    return cleaned
-
-
-def _raise(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError({k: [ValidationError(m) for m in v] for k, v in errors.items()})
-
-
-def _audit(*, actor: Any, action: str, complaint: Complaint, detail: dict[str, Any] | None = None) -> None:
+def _audit(*, actor: Actor, action: str, complaint: Complaint, detail: dict[str, Any] | None = None) -> None:
     audit_record(actor=actor, action=action, target_type=TARGET_TYPE, target_id=complaint.pk, detail=detail)
 
 
@@ -100,7 +47,7 @@ def _max(name: str) -> int:
 
 def complaint_receive(
     *,
-    actor: Any,
+    actor: Actor,
     received_on: dt.date,
     channel: str,
     complainant_name: str = "",
@@ -112,12 +59,12 @@ def complaint_receive(
 
     The complainant may stay anonymous (name and contact optional); the receipt date is not in the future.
     """
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if received_on > today():
-        errors["received_on"] = ["受付日に未来の日付は入力できません。"]
+        errors.add("received_on", "受付日に未来の日付は入力できません。")
     if channel not in Channel.values:
-        errors["channel"] = ["受付方法を選んでください。"]
-    name = _text(
+        errors.add("channel", "受付方法を選んでください。")
+    name = clean_note(
         errors,
         "complainant_name",
         complainant_name,
@@ -125,41 +72,42 @@ def complaint_receive(
         max_length=_max("complainant_name"),
         required=False,
     )
-    contact_text = _text(
+    contact_text = clean_note(
         errors, "contact", contact, label="連絡先", max_length=_max("contact"), required=False
     )
-    summary_text = _text(errors, "summary", summary, label="苦情の内容", max_length=2000, required=True)
-    _raise(errors)
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                complaint = Complaint.objects.create(
-                    number=_next_number(received_on),
-                    received_on=received_on,
-                    channel=channel,
-                    complainant_name=name,
-                    contact=contact_text,
-                    summary=summary_text,
-                    related_request=related_request,
-                )
-                _audit(
-                    actor=actor,
-                    action="complaint.receive",
-                    complaint=complaint,
-                    detail={"related_request_id": related_request.pk} if related_request is not None else {},
-                )
-            return complaint
-        except IntegrityError:
-            # Two receipts took the same number at once: take the next one.
-            continue
-    raise refuse("received_on", "受付番号を採番できませんでした。もう一度登録してください。")
+    summary_text = clean_note(errors, "summary", summary, label="苦情の内容", max_length=2000, required=True)
+    errors.raise_if_any()
+
+    def create() -> Complaint:
+        complaint = Complaint.objects.create(
+            number=_next_number(received_on),
+            received_on=received_on,
+            channel=channel,
+            complainant_name=name,
+            contact=contact_text,
+            summary=summary_text,
+            related_request=related_request,
+        )
+        _audit(
+            actor=actor,
+            action="complaint.receive",
+            complaint=complaint,
+            detail={"related_request_id": related_request.pk} if related_request is not None else {},
+        )
+        return complaint
+
+    # Two receipts may take the same number at once: the later draws the next one.
+    return create_numbered(
+        create,
+        exhausted=lambda: refuse("received_on", "受付番号を採番できませんでした。もう一度登録してください。"),
+    )
 
 
 def _lock(complaint: Complaint) -> Complaint:
     return Complaint.objects.select_for_update().get(pk=complaint.pk)
 
 
-def complaint_assign(*, actor: Any, complaint: Complaint, assignee: Any) -> Complaint:
+def complaint_assign(*, actor: Actor, complaint: Complaint, assignee: Any) -> Complaint:
     """Assign the complaint to a privacy officer (要綱 第45条第2項: 体制の整備; 第8条 管理責任者)."""
     if assignee is None or not has_role(assignee, Role.PRIVACY_OFFICER):
         raise refuse("assignee", "担当者には個人情報保護責任者を選んでください。")
@@ -173,15 +121,15 @@ def complaint_assign(*, actor: Any, complaint: Complaint, assignee: Any) -> Comp
     return locked
 
 
-def complaint_answer(*, actor: Any, complaint: Complaint, answer: str, answered_on: dt.date) -> Complaint:
+def complaint_answer(*, actor: Actor, complaint: Complaint, answer: str, answered_on: dt.date) -> Complaint:
     """Record the answer given to the complainant. May be corrected until the complaint is closed."""
-    errors: dict[str, list[str]] = {}
-    text = _text(errors, "answer", answer, label="回答", max_length=2000, required=True)
+    errors = FieldErrors()
+    text = clean_note(errors, "answer", answer, label="回答", max_length=2000, required=True)
     if answered_on > today():
-        errors.setdefault("answered_on", []).append("回答日に未来の日付は入力できません。")
+        errors.add("answered_on", "回答日に未来の日付は入力できません。")
     if answered_on < complaint.received_on:
-        errors.setdefault("answered_on", []).append("回答日が受付日より前です。")
-    _raise(errors)
+        errors.add("answered_on", "回答日が受付日より前です。")
+    errors.raise_if_any()
     with transaction.atomic():
         locked = _lock(complaint)
         if locked.status == Complaint.Status.CLOSED:
@@ -200,7 +148,7 @@ def complaint_answer(*, actor: Any, complaint: Complaint, answer: str, answered_
     return locked
 
 
-def complaint_close(*, actor: Any, complaint: Complaint, closed_on: dt.date) -> Complaint:
+def complaint_close(*, actor: Actor, complaint: Complaint, closed_on: dt.date) -> Complaint:
     """Close an answered complaint; closed_on is not in the future nor before the answer."""
     with transaction.atomic():
         locked = _lock(complaint)
@@ -219,7 +167,7 @@ def complaint_close(*, actor: Any, complaint: Complaint, closed_on: dt.date) -> 
     return locked
 
 
-def complaint_record_view(*, actor: Any, complaint: Complaint) -> None:
+def complaint_record_view(*, actor: Actor, complaint: Complaint) -> None:
     """Looking at a complaint shows the complainant's name and contact: audited "complaint.view"."""
     _audit(actor=actor, action="complaint.view", complaint=complaint)
 

@@ -23,14 +23,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-import jpholiday
-
-ONE_DAY = dt.timedelta(days=1)
-
-# 地方自治法 第4条の2 第1項第3号: 12月29日から翌年1月3日までの日.
-YEAR_END_DAYS = frozenset({(12, 29), (12, 30), (12, 31), (1, 1), (1, 2), (1, 3)})
+from privacy_admin.core.calendar import Calendar
 
 # The articles a refused extension names, by request kind (要綱 003 / 個人情報保護法).
 EXTENSION_ARTICLES: dict[str, str] = {
@@ -43,48 +38,6 @@ _ANY_EXTENSION_ARTICLE = "要綱 第24条第2項・第34条第2項・第41条第
 
 def _ymd(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-@dataclass(frozen=True)
-class Calendar:
-    """Which days the library is closed. ``library_closed`` are the days entered in the admin."""
-
-    library_closed: frozenset[dt.date] = field(default_factory=frozenset)
-
-    def is_closed(self, day: dt.date) -> bool:
-        return bool(self.closed_reason(day))
-
-    def closed_reason(self, day: dt.date) -> str:
-        """'' for an open day; otherwise a Japanese label: 土曜日, 日曜日, the holiday's name, 年末年始, 休館日."""
-        # 年末年始 first: 1/1 is also 元日, but the whole 12/29–1/3 run is one closure.
-        if (day.month, day.day) in YEAR_END_DAYS:
-            return "年末年始"
-        holiday = jpholiday.is_holiday_name(day)
-        if holiday:
-            # jpholiday names a substitute holiday "憲法記念日 振替休日".
-            if holiday.endswith("振替休日") and holiday != "振替休日":
-                return f"振替休日（{holiday.removesuffix('振替休日').strip()}）"
-            return str(holiday)
-        if day.weekday() == 5:
-            return "土曜日"
-        if day.weekday() == 6:
-            return "日曜日"
-        if day in self.library_closed:
-            return "休館日"
-        return ""
-
-    def next_open_day(self, day: dt.date) -> dt.date:
-        """``day`` itself when open, else the first open day after it."""
-        while self.is_closed(day):
-            day += ONE_DAY
-        return day
-
-    def last_open_day_before(self, day: dt.date) -> dt.date:
-        """The last open day strictly before ``day``."""
-        day -= ONE_DAY
-        while self.is_closed(day):
-            day -= ONE_DAY
-        return day
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from patrons.models import Patron, PatronStatus
-from privacy_admin.accounts.roles import Role
+from privacy_admin.core.roles import Role
 
 from . import services
 from .models import DisclosureExecution, Outcome, PrivacyRequest, WithholdingReason

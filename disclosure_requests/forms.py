@@ -17,9 +17,9 @@ from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
-from patrons.forms import add_service_errors
-from privacy_admin.forms import date_field
-from privacy_admin.wareki import to_wareki_era_year
+from privacy_admin.core.dates import to_wareki_era_year
+from privacy_admin.core.errors import add_service_errors
+from privacy_admin.core.forms import date_field
 
 from .models import (
     OUTCOMES_BY_KIND,

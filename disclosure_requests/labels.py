@@ -1,4 +1,4 @@
-"""Access-log labels for 開示等請求 and complaint actions (merged into privacy_admin.audit.labels)."""
+"""Access-log labels for 開示等請求 and complaint actions (registered with the access log by the AppConfig.ready)."""
 
 ACTION_LABELS: dict[str, str] = {}
 ACTION_GROUP_LABELS: dict[str, str] = {}

@@ -15,8 +15,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from privacy_admin.accounts.permissions import role_required
-from privacy_admin.accounts.roles import Role
+from privacy_admin.audit.permissions import role_required
+from privacy_admin.core.roles import Role
 
 from . import letters, package
 from .models import Letter, LetterKind, PrivacyRequest, ThirdPartyConsultation

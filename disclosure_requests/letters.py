@@ -28,7 +28,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from privacy_admin.audit.services import audit_record
-from privacy_admin.pdf import render_html_to_pdf
+from privacy_admin.core.calendar import Calendar
+from privacy_admin.core.pdf import render_html_to_pdf
 
 from . import deadlines, services
 from .models import (
@@ -426,7 +427,7 @@ def letter_kinds_available(request: PrivacyRequest) -> list[LetterKind]:
 
 
 def _extension_context(
-    request: PrivacyRequest, extension: Extension, *, today: dt.date, calendar: deadlines.Calendar
+    request: PrivacyRequest, extension: Extension, *, today: dt.date, calendar: Calendar
 ) -> dict[str, Any]:
     """延長後の期間 (第24条第2項, 第34条第2項, 第41条第2項), from the pure deadline rules."""
     normal = list(request.extensions.filter(kind=Extension.Kind.NORMAL).order_by("notified_on", "pk"))
@@ -458,7 +459,7 @@ def _extension_context(
 
 
 def _special_context(
-    request: PrivacyRequest, extension: Extension, *, today: dt.date, calendar: deadlines.Calendar
+    request: PrivacyRequest, extension: Extension, *, today: dt.date, calendar: Calendar
 ) -> dict[str, Any]:
     """第25条 (開示: 相当の部分 and 残りの部分), 第35条・第42条 (訂正・利用停止: 決定の期限)."""
     context: dict[str, Any] = {
@@ -661,7 +662,7 @@ def render_letter_pdf(
     consultation: ThirdPartyConsultation | None = None,
     issued_on: dt.date,
 ) -> bytes:
-    """The letter as PDF bytes (WeasyPrint, through privacy_admin.pdf)."""
+    """The letter as PDF bytes (WeasyPrint, through privacy_admin.core.pdf)."""
     return render_html_to_pdf(
         render_letter_html(request=request, kind=kind, consultation=consultation, issued_on=issued_on)
     )

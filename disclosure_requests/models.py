@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from patrons.models import Patron
-from privacy_admin.dataitems import DataItem, declare_not_personal, declare_personal_fields
+from privacy_admin.core.dataitems import DataItem, declare_not_personal, declare_personal_fields
 
 REGISTER_ENTRY_REQUESTS = "privacy-requests"  # 保有個人情報の開示・訂正・利用停止請求に関する事務
 

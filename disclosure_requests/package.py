@@ -6,7 +6,7 @@ damage cases, paper forms, earlier requests and their letters, and the access-lo
 It is a draft for the privacy officer, who decides what is disclosed (要綱 第19–23条) and attaches it
 to the 開示決定通知書.
 
-Registration data is generated from the field inventory (``privacy_admin.dataitems.PERSONAL_FIELDS``):
+Registration data is generated from the field inventory (``privacy_admin.core.dataitems.PERSONAL_FIELDS``):
 every field declared for ``patrons.Patron`` appears under its DataItem label, so a field added to the
 patron and declared there appears here too, and cannot be forgotten.
 
@@ -33,8 +33,8 @@ from privacy_admin.audit.labels import ACTION_LABELS, ROLE_LABELS
 from privacy_admin.audit.models import AuditEvent
 from privacy_admin.audit.models import Outcome as AuditOutcome
 from privacy_admin.audit.services import audit_record
-from privacy_admin.dataitems import PERSONAL_FIELDS, DataItem
-from privacy_admin.pdf import render_pdf
+from privacy_admin.core.dataitems import PERSONAL_FIELDS, DataItem
+from privacy_admin.core.pdf import render_pdf
 
 from .models import Letter, LetterKind, PrivacyRequest, RequestKind
 

@@ -6,13 +6,13 @@ Writes follow the service rule (architecture §1, §3): keyword-only, one transa
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core.actor import Actor
+from privacy_admin.core.calendar import Calendar
 
-from .deadlines import Calendar
 from .models import ClosedDay, RuleProfile
 
 # Seeded by migration 0002 (山梨県 要綱 and 個人情報保護法): kept as the law has them; copy one to edit.
@@ -63,7 +63,7 @@ def _unique(value: str, *, max_length: int, taken: set[str], tail_format: str) -
     raise ValueError("no free name for the copy")  # pragma: no cover - 1000 copies of one profile
 
 
-def rule_profile_copy(*, actor: Any, profile: RuleProfile) -> RuleProfile:
+def rule_profile_copy(*, actor: Actor, profile: RuleProfile) -> RuleProfile:
     """Copy ``profile`` under a new code and name, not current, so a municipality can edit its own
     periods (an APPI ordinance may set shorter ones, APPI art. 83) without touching the seeded rules."""
     with transaction.atomic():
@@ -87,7 +87,7 @@ def rule_profile_copy(*, actor: Any, profile: RuleProfile) -> RuleProfile:
     return copy
 
 
-def rule_profile_make_current(*, actor: Any, profile: RuleProfile) -> RuleProfile:
+def rule_profile_make_current(*, actor: Actor, profile: RuleProfile) -> RuleProfile:
     """Make ``profile`` the library's own rules; the one current before is un-set in the same
     transaction (exactly one is current — the one_current_profile constraint). Requests already
     received keep the profile they were received under."""

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from privacy_admin.accounts.roles import Role, has_role
+from privacy_admin.core.calendar import Calendar
+from privacy_admin.core.roles import Role, has_role
 
 from . import deadlines
 from .models import (
@@ -290,9 +291,7 @@ def _add_months(month: dt.date, n: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def open_request_rows(
-    actor: Any, *, today: dt.date, calendar: deadlines.Calendar | None = None
-) -> list[OpenRow]:
+def open_request_rows(actor: Any, *, today: dt.date, calendar: Calendar | None = None) -> list[OpenRow]:
     """Requests waiting for their decision, most urgent first (paused ones last: their clock is stopped)."""
     calendar = calendar if calendar is not None else library_calendar()
     rows = []
@@ -313,7 +312,7 @@ def open_request_rows(
 
 
 def awaiting_execution(
-    actor: Any, *, calendar: deadlines.Calendar | None = None
+    actor: Any, *, calendar: Calendar | None = None
 ) -> list[tuple[PrivacyRequest, dt.date | None]]:
     """Decided requests whose decision is still to be carried out (開示の実施, 訂正・利用停止の実施),
     with the last day to ask for a method of disclosure (第27条第3項) where there is one."""
@@ -394,7 +393,7 @@ def dashboard(
     )
 
 
-def _month_weeks(month: dt.date, *, today: dt.date, calendar: deadlines.Calendar) -> list[list[CalendarDay]]:
+def _month_weeks(month: dt.date, *, today: dt.date, calendar: Calendar) -> list[list[CalendarDay]]:
     """The weeks of ``month``, Sunday first as on a Japanese wall calendar."""
     weeks = pycalendar.Calendar(firstweekday=6).monthdatescalendar(month.year, month.month)
     return [

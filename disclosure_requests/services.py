@@ -21,16 +21,19 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 
 from patrons import selectors as patron_selectors
 from patrons import services as patron_services
 from privacy_admin.audit.services import audit_record
-from privacy_admin.validation import FieldErrors, refuse
-from privacy_admin.wareki import format_date as _ymd
-from privacy_admin.wareki import to_wareki_era_year
+from privacy_admin.core.calendar import ONE_DAY, Calendar
+from privacy_admin.core.dates import era_year_code
+from privacy_admin.core.dates import format_date as _ymd
+from privacy_admin.core.dates import today as _local_today
+from privacy_admin.core.errors import FieldErrors, refuse
+from privacy_admin.core.numbering import create_numbered, next_number
+from privacy_admin.core.text import clean_text
 
 from . import deadlines
 from .models import (
@@ -66,7 +69,6 @@ KIND_SHORT: dict[str, str] = {
     RequestKind.CORRECTION: "訂正",
     RequestKind.SUSPENSION: "利用停止",
 }
-ERA_INITIALS: dict[str, str] = {"令和": "R", "平成": "H", "昭和": "S", "大正": "T", "明治": "M"}
 
 # Outcomes that grant what was asked: every other outcome states its reason in the letter
 # (要綱 第23条第3項, 第33条第3項, 第40条第3項).
@@ -94,18 +96,11 @@ _REASON_ARTICLE: dict[str, str] = {
 MAX_FEE_YEN = 1_000_000
 # A long run of digits in a free-text document field is most likely a document's number: never kept.
 _DOCUMENT_NUMBER = re.compile(r"[0-9０-９]{4,}")
-# Control and invisible characters; line breaks and tabs are allowed in multi-line fields only.
-_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
-_LINE_BREAKS = frozenset("\n\r\t")
 
 # History change reasons (the step's name) for steps that have no table of their own: their day is kept
 # in a field of the request (``suspension_carried_out_on``, ``withdrawn_on``), never in the reason.
 CHANGE_SUSPENSION_DONE = "suspension_carried_out"
 CHANGE_WITHDRAWN = "withdrawn"
-
-
-def _local_today() -> dt.date:
-    return timezone.localdate()
 
 
 def today() -> dt.date:
@@ -134,24 +129,16 @@ def _text(
 ) -> str:
     """Strip, bound by the model's max_length and refuse invisible characters; '' when absent."""
     name = field or key
-    label = _label(model, name)
-    if raw is None:
-        raw = ""
-    if not isinstance(raw, str):
-        errors.add(key, f"{label}は文字列で入力してください。")
-        return ""
-    value = unicodedata.normalize("NFC", raw).strip()
-    if not value:
-        if required:
-            errors.add(key, message or f"{label}を入力してください。")
-        return ""
-    limit = _max_length(model, name)
-    if limit and len(value) > limit:
-        errors.add(key, f"{label}は{limit}文字以内で入力してください（現在{len(value)}文字）。")
-    allowed = _LINE_BREAKS if multiline else frozenset()
-    if any(unicodedata.category(ch) in _INVISIBLE and ch not in allowed for ch in value):
-        errors.add(key, f"{label}に制御文字などの見えない文字が含まれています。")
-    return value
+    return clean_text(
+        errors,
+        key,
+        raw,
+        label=_label(model, name),
+        required=required,
+        limit=_max_length(model, name),
+        multiline=multiline,
+        required_message=message,
+    )
 
 
 def _date(
@@ -222,7 +209,7 @@ def _has_partial_scope_decision(request: PrivacyRequest) -> bool:
     return any(d.is_partial_scope for d in request.decisions.all())
 
 
-def _moved_to(base: deadlines.Deadline, due_on: dt.date, calendar: deadlines.Calendar) -> deadlines.Deadline:
+def _moved_to(base: deadlines.Deadline, due_on: dt.date, calendar: Calendar) -> deadlines.Deadline:
     """``base`` with its due date replaced by a date set in a special-extension notice."""
     reason = calendar.closed_reason(due_on)
     return dataclasses.replace(
@@ -239,7 +226,7 @@ def ordinary_deadline(
     request: PrivacyRequest,
     *,
     today: dt.date,
-    calendar: deadlines.Calendar,
+    calendar: Calendar,
     with_extensions: bool = True,
 ) -> deadlines.Deadline:
     """The deadline without any special extension: receipt + period + 補正 days (+ ordinary extensions)."""
@@ -254,7 +241,7 @@ def ordinary_deadline(
 
 
 def special_deadlines(
-    request: PrivacyRequest, *, today: dt.date, calendar: deadlines.Calendar
+    request: PrivacyRequest, *, today: dt.date, calendar: Calendar
 ) -> tuple[deadlines.Deadline, deadlines.Deadline]:
     """(notice deadline, substantial-part deadline) of a special extension for this request.
 
@@ -277,7 +264,7 @@ def special_deadlines(
 
 
 def request_deadline(
-    request: PrivacyRequest, today: dt.date | None = None, *, calendar: deadlines.Calendar | None = None
+    request: PrivacyRequest, today: dt.date | None = None, *, calendar: Calendar | None = None
 ) -> deadlines.Deadline:
     """The decision deadline in force for ``request``, with its closed-day warning.
 
@@ -301,7 +288,7 @@ def request_deadline(
     return _moved_to(base, remainder, calendar)
 
 
-def _store_deadline(request: PrivacyRequest, *, on: dt.date, calendar: deadlines.Calendar) -> None:
+def _store_deadline(request: PrivacyRequest, *, on: dt.date, calendar: Calendar) -> None:
     deadline = request_deadline(request, on, calendar=calendar)
     request.due_on = deadline.due_on
     request.clock_stopped = deadline.paused and request.status in OPEN_STATUSES
@@ -384,20 +371,10 @@ def _profile_in_force() -> RuleProfile:
         ) from None
 
 
-def _number_prefix(kind: str, received_on: dt.date) -> str:
-    era, year = to_wareki_era_year(received_on)
-    return f"{ERA_INITIALS.get(era, era)}{year}-{KIND_SHORT[kind]}-"
-
-
 def _next_number(kind: str, received_on: dt.date) -> str:
     """R8-開示-0001: the 和暦 year of receipt, the kind, and a sequence per year and kind."""
-    prefix = _number_prefix(kind, received_on)
-    highest = 0
-    for number in PrivacyRequest.objects.filter(number__startswith=prefix).values_list("number", flat=True):
-        tail = number.removeprefix(prefix)
-        if tail.isdigit():
-            highest = max(highest, int(tail))
-    return f"{prefix}{highest + 1:04d}"
+    prefix = f"{era_year_code(received_on)}-{KIND_SHORT[kind]}-"
+    return next_number(PrivacyRequest.objects.all(), prefix, width=4)
 
 
 def request_receive(
@@ -563,56 +540,54 @@ def request_receive(
     first = deadlines.decision_deadline(
         received_on=received, base_days=base_days(profile, kind), calendar=calendar, today=on
     )
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                request = PrivacyRequest(
-                    kind=kind,
-                    number=_next_number(kind, received),
-                    status=RequestStatus.RECEIVED,
-                    profile=profile,
-                    received_on=received,
-                    channel=channel,
-                    requester_kind=requester_kind,
-                    requester_name=name,
-                    requester_address=address,
-                    requester_phone=phone,
-                    principal_name=principal,
-                    identity_document_type=identity_document_type,
-                    representation_document=representation,
-                    information_requested=information,
-                    patron=patron,
-                    disclosed_on=disclosed,
-                    based_on=based_on if kind != RequestKind.DISCLOSURE else None,
-                    correction_content=correction,
-                    suspension_kind=suspension,
-                    reason_for_request=reason,
-                    due_on=first.due_on,
-                    clock_stopped=False,
-                    assigned_to=actor if getattr(actor, "is_authenticated", False) else None,
-                )
-                request._change_reason = "receive"  # type: ignore[attr-defined]
-                if getattr(actor, "is_authenticated", False):
-                    request._history_user = actor  # type: ignore[attr-defined]
-                request.save(force_insert=True)
-                _audit(
-                    actor=actor,
-                    action="privacy_request.receive",
-                    request=request,
-                    detail={
-                        "number": request.number,
-                        "kind": kind,
-                        "requester_kind": requester_kind,
-                        "channel": channel,
-                        "profile": profile.code,
-                        "due_on": first.due_on.isoformat(),
-                    },
-                )
-            return request
-        except IntegrityError:
-            # Two officers numbering the same year at once: the unique number decides; draw again.
-            continue
-    raise RuntimeError("could not allocate a request number")  # pragma: no cover
+
+    def create() -> PrivacyRequest:
+        request = PrivacyRequest(
+            kind=kind,
+            number=_next_number(kind, received),
+            status=RequestStatus.RECEIVED,
+            profile=profile,
+            received_on=received,
+            channel=channel,
+            requester_kind=requester_kind,
+            requester_name=name,
+            requester_address=address,
+            requester_phone=phone,
+            principal_name=principal,
+            identity_document_type=identity_document_type,
+            representation_document=representation,
+            information_requested=information,
+            patron=patron,
+            disclosed_on=disclosed,
+            based_on=based_on if kind != RequestKind.DISCLOSURE else None,
+            correction_content=correction,
+            suspension_kind=suspension,
+            reason_for_request=reason,
+            due_on=first.due_on,
+            clock_stopped=False,
+            assigned_to=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        request._change_reason = "receive"  # type: ignore[attr-defined]
+        if getattr(actor, "is_authenticated", False):
+            request._history_user = actor  # type: ignore[attr-defined]
+        request.save(force_insert=True)
+        _audit(
+            actor=actor,
+            action="privacy_request.receive",
+            request=request,
+            detail={
+                "number": request.number,
+                "kind": kind,
+                "requester_kind": requester_kind,
+                "channel": channel,
+                "profile": profile.code,
+                "due_on": first.due_on.isoformat(),
+            },
+        )
+        return request
+
+    # Two officers numbering the same year at once: the unique number decides; draw again.
+    return create_numbered(create, exhausted=lambda: RuntimeError("could not allocate a request number"))
 
 
 # --- 補正 (要綱 第18条第3項, 第24条第1項ただし書) ---------------------------------------------------
@@ -1113,9 +1088,7 @@ def _disclosing_decision(request: PrivacyRequest) -> Decision | None:
     return request.decisions.filter(outcome__in=list(DISCLOSING_OUTCOMES)).order_by("decided_on", "pk").last()
 
 
-def method_choice_deadline(
-    request: PrivacyRequest, *, calendar: deadlines.Calendar | None = None
-) -> dt.date | None:
+def method_choice_deadline(request: PrivacyRequest, *, calendar: Calendar | None = None) -> dt.date | None:
     """The last day to ask for a method of disclosure: 30 days from the decision notice (第27条第3項)."""
     decision = _disclosing_decision(request)
     if decision is None:
@@ -1390,10 +1363,10 @@ def request_record_view(*, actor: Any, request: PrivacyRequest, what: str = "det
 # --- reminders ------------------------------------------------------------------------------------
 
 
-def nth_open_day_after(day: dt.date, n: int, calendar: deadlines.Calendar) -> dt.date:
+def nth_open_day_after(day: dt.date, n: int, calendar: Calendar) -> dt.date:
     """The ``n``-th open day after ``day`` (``day`` itself not counted)."""
     for _ in range(n):
-        day = calendar.next_open_day(day + deadlines.ONE_DAY)
+        day = calendar.next_open_day(day + ONE_DAY)
     return day
 
 
@@ -1403,7 +1376,7 @@ def effective_due_on(deadline: deadlines.Deadline) -> dt.date:
 
 
 def requests_due_soon(
-    *, on: dt.date, open_days: int = 3, calendar: deadlines.Calendar | None = None
+    *, on: dt.date, open_days: int = 3, calendar: Calendar | None = None
 ) -> list[tuple[PrivacyRequest, deadlines.Deadline]]:
     """Open requests whose clock runs and whose deadline (or the last open day before it) is within
     ``open_days`` open days, or has passed. Most urgent first."""
@@ -1458,7 +1431,7 @@ def requests_remind_deadlines(*, on: dt.date | None = None, open_days: int = 3) 
     from django.contrib.auth import get_user_model
     from django.core.mail import send_mass_mail
 
-    from privacy_admin.accounts.roles import Role
+    from privacy_admin.core.roles import Role
 
     on = on or today()
     rows = requests_due_soon(on=on, open_days=open_days)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from privacy_admin.wareki import format_date as _date
+from privacy_admin.core.dates import format_date as _date
 
 from .models import (
     CorrectionExecution,
@@ -32,7 +32,7 @@ from .services import (
     extension_max_days,
 )
 
-# What each history change reason means on screen (services._save).
+# What each history change reason means on screen (services._common._save).
 CHANGE_LABELS: dict[str, str] = {
     "receive": "受付",
     "amendment_request": "補正の依頼",

@@ -21,9 +21,9 @@ from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist, loader
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from privacy_admin.accounts.permissions import role_required
-from privacy_admin.registry import incident_selectors
-from privacy_admin.wareki import format_date as _date
+from privacy_admin.audit.permissions import role_required
+from privacy_admin.core import hooks
+from privacy_admin.core.dates import format_date as _date
 
 from . import selectors, services
 from .forms import (
@@ -71,8 +71,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The landing page: what is due, what is late, what waits on the requester, and a month of deadlines."""
     today = services.today()
     board = selectors.dashboard(request.user, today=today, month=_month_param(request.GET.get("month")))
-    # Open incidents and their next deadline (要綱 第48条; 法第68条): registry.incident_selectors.
-    incident_rows = incident_selectors.dashboard_panel(request.user, on=today)
+    # Open incidents and their next deadline (要綱 第48条; 法第68条), from the registry app.
+    incident_rows = hooks.call(hooks.INCIDENT_PANEL, request.user, on=today, default=[])
     return render(
         request,
         "disclosure_requests/dashboard.html",

@@ -25,8 +25,9 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
-from privacy_admin.accounts.roles import Role
-from privacy_admin.api import ErrorOut, ValidationErrorOut, staff_auth
+from privacy_admin.accounts.api_auth import staff_auth
+from privacy_admin.core.api_schemas import ErrorOut, ValidationErrorOut
+from privacy_admin.core.roles import Role
 
 from . import erasure, services
 from .selectors import get_reservation_for

@@ -6,3 +6,15 @@ class LoansConfig(AppConfig):
 
     name = "loans"
     verbose_name = "貸出・予約"
+
+    def ready(self) -> None:
+        from privacy_admin.core import hooks, labels
+
+        from . import labels as own
+        from . import selectors
+
+        labels.register(own.ACTION_LABELS, own.ACTION_GROUP_LABELS)
+        # The patron's page and patron scope show circulation through these (patrons is below loans).
+        hooks.register(hooks.PATRON_REACH, selectors.patron_reach)
+        hooks.register(hooks.PATRON_LOANS, selectors.loans_of_patron)
+        hooks.register(hooks.PATRON_RESERVATIONS, selectors.reservations_of_patron)

@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
-from patrons.forms import add_service_errors
 from patrons.models import Branch
+from privacy_admin.core.errors import add_service_errors
 
 __all__ = [
     "CaptureForm",

@@ -8,22 +8,19 @@ and the report names rows by line number and column, never by their contents.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from patrons.models import Branch
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
-from privacy_admin.csvfiles import CsvRejected, decode_csv
+from privacy_admin.core.csv import CsvRejected, heading_key, map_headings, read_rows, read_upload
 
 from .models import Item
 from .services import ItemInput, item_validate
@@ -44,11 +41,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED_COLUMNS = ("barcode", "title", "branch")
 _HEADING = {key: names[0] for key, names in COLUMNS.items()}
-_LOOKUP = {
-    unicodedata.normalize("NFKC", alias).casefold().replace(" ", ""): key
-    for key, aliases in COLUMNS.items()
-    for alias in aliases
-}
+_LOOKUP = {heading_key(alias): key for key, aliases in COLUMNS.items() for alias in aliases}
 
 
 @dataclass
@@ -67,62 +60,17 @@ class ItemImportReport:
 _Rejected = CsvRejected
 
 
-def _decode(raw: bytes) -> str:
-    return decode_csv(raw, max_bytes=MAX_BYTES)
-
-
 def _parse(text: str) -> tuple[dict[str, int], list[str], list[tuple[int, list[str]]], int]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if len(line) > MAX_LINE_CHARS:
-            raise _Rejected(
-                "line_too_long",
-                _("%(line)d行目が長すぎます（1行%(limit)d文字まで）。")
-                % {"line": number, "limit": MAX_LINE_CHARS},
-            )
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[tuple[int, list[str]]] = []
-    limit = settings.LOANS_ITEM_CSV_MAX_ROWS
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise _Rejected(
-                "empty", _("ファイルが空です。見出し行とデータのあるCSVファイルを選んでください。")
-            )
-        while True:
-            start = reader.line_num + 1
-            cells = next(reader, None)
-            if cells is None:
-                break
-            if any(c.strip() for c in cells):
-                rows.append((start, cells))
-                if len(rows) > limit:
-                    raise _Rejected(
-                        "too_many_rows",
-                        _(
-                            "データが多すぎます（1ファイル%(limit)d行まで）。ファイルを分けて取り込んでください。"
-                        )
-                        % {"limit": limit},
-                    )
-    except csv.Error:
-        raise _Rejected(
-            "malformed",
-            _('%(line)d行目付近でCSVの形式が正しくありません（引用符 " の対応などを確認してください）。')
-            % {"line": reader.line_num},
-        ) from None
-    columns: dict[str, int] = {}
-    ignored: list[str] = []
-    for index, cell in enumerate(header):
-        key = _LOOKUP.get(unicodedata.normalize("NFKC", cell).strip().casefold().replace(" ", ""))
-        if key is None:
-            if cell.strip():
-                ignored.append(cell.strip()[:40])
-            continue
-        if key in columns:
-            raise _Rejected(
-                "duplicate_column",
-                _("見出し「%(heading)s」の列が2つあります。1つにしてください。") % {"heading": _HEADING[key]},
-            )
-        columns[key] = index
+    header, rows = read_rows(
+        text,
+        max_line_chars=MAX_LINE_CHARS,
+        max_rows=settings.LOANS_ITEM_CSV_MAX_ROWS,
+        line_too_long=_("%(line)d行目が長すぎます（1行%(limit)d文字まで）。"),
+        too_many_rows=_(
+            "データが多すぎます（1ファイル%(limit)d行まで）。ファイルを分けて取り込んでください。"
+        ),
+    )
+    columns, ignored = map_headings(header, _LOOKUP, _HEADING)
     missing = [_HEADING[k] for k in REQUIRED_COLUMNS if k not in columns]
     if missing:
         raise _Rejected(
@@ -156,17 +104,20 @@ def items_import_csv(*, actor: Any, file_bytes: bytes, dry_run: bool = False) ->
     registered already or twice in the file) are returned in the report, and then nothing is saved.
     One ``circulation.item_import`` access-log event with counts only is written per import.
     """
-    try:
-        columns, ignored, rows, width = _parse(_decode(file_bytes))
-    except _Rejected as rejected:
+
+    def refused(rejected: CsvRejected) -> None:
+        detail = {"rejected": rejected.code, "dry_run": dry_run}
         audit_record(
             actor=actor,
             action="circulation.item_import",
             target_type="item",
             outcome=Outcome.FAILURE,
-            detail={"rejected": rejected.code, "dry_run": dry_run},
+            detail=detail,
         )
-        raise ValidationError({"file": [rejected.message]}) from None
+
+    columns, ignored, rows, width = read_upload(
+        file_bytes, max_bytes=MAX_BYTES, parse=_parse, refused=refused
+    )
 
     branches = _branches()
     found: list[tuple[int, str]] = []

@@ -1,4 +1,4 @@
-"""Access-log labels for circulation and notice actions (merged into privacy_admin.audit.labels).
+"""Access-log labels for circulation and notice actions (registered with the access log by the AppConfig.ready).
 
 Card-scan operations name the patron, barcode operations name the item; no event names both.
 """

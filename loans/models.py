@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from patrons.models import REGISTER_ENTRY_LIBRARY_USE, Branch, Patron, PatronCategory
-from privacy_admin.dataitems import DataItem, declare_personal_fields
+from privacy_admin.core.dataitems import DataItem, declare_personal_fields
 
 
 class Item(models.Model):

@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from patrons.models import Branch
-from privacy_admin.accounts.permissions import role_required
-from privacy_admin.accounts.roles import Role
+from privacy_admin.audit.permissions import role_required
+from privacy_admin.core.roles import Role
 
 from . import notices, safety_net, selectors
 from . import offline_returns as offline_import

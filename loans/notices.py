@@ -43,8 +43,9 @@ from django.utils.translation import gettext as _
 from patrons import rules as patron_rules
 from patrons.models import Branch, Patron
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core.dates import today
+from privacy_admin.core.pdf import render_pdf
 from privacy_admin.dispatch.services import dispatch_now, dispatch_on_commit
-from privacy_admin.pdf import render_pdf
 
 from .models import Loan, Notice, Reservation
 
@@ -63,10 +64,6 @@ FAILED = "failed"
 GONE = "gone"
 
 T = TypeVar("T")
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 def _chunks(values: Sequence[T], size: int) -> Iterator[Sequence[T]]:

@@ -1,7 +1,7 @@
 """Reads of circulation data that depend on who asks. Views and the API never query Loan,
 Reservation or DamageCase directly.
 
-Library staff reach everything. A contractor's operator (``outsourcing.scope_fields``) reaches a
+Library staff reach everything. A contractor's operator (``privacy_admin.core.scope_fields``) reaches a
 loan lent at one of the contract's branches, when the contract holds loan records; a reservation to
 be picked up at one of them, when it holds 予約資料番号; a damage case opened at one of them; and a
 patron as ``patrons.selectors`` says. Out of scope looks like absent (404), and the attempt is logged
@@ -14,15 +14,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from outsourcing.scope import scope_for
-from outsourcing.scope_fields import sees_loans, sees_reservations
 from patrons.models import Branch, Patron
 from patrons.selectors import active_branches, patrons_visible_to
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core.scope import scope_for
+from privacy_admin.core.scope_fields import sees_loans, sees_reservations
 
 from .models import DamageCase, Item, Loan, Notice, Reservation
 
@@ -258,3 +258,17 @@ def holds_to_clear(branch: Branch) -> list[Item]:
 def recent_items(*, limit: int = 20) -> list[Item]:
     """Items are not personal data: the latest registrations, for the registration page."""
     return list(Item.objects.select_related("home_branch").order_by("-created_at", "-pk")[:limit])
+
+
+def patron_reach(scope: Any) -> list[Q]:
+    """Whom a pickup counter also serves (002): whoever reserved something to be picked up there, or
+    borrowed there — each only when the contract holds those items. For ``patrons_visible_to``."""
+    branches = scope.branch_ids
+    reach: list[Q] = []
+    if sees_reservations(scope):
+        reach.append(
+            Q(Exists(Reservation.objects.filter(patron_id=OuterRef("pk"), pickup_branch_id__in=branches)))
+        )
+    if sees_loans(scope):
+        reach.append(Q(Exists(Loan.objects.filter(patron_id=OuterRef("pk"), branch_id__in=branches))))
+    return reach

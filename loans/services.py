@@ -42,10 +42,13 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from outsourcing.scope import scope_for
 from patrons.models import Branch, Patron, PatronStatus
 from patrons.selectors import get_patron_for
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core.dates import today
+from privacy_admin.core.errors import FieldErrors
+from privacy_admin.core.scope import scope_for
+from privacy_admin.core.text import clean_text, has_invisible
 
 from .erasure import (
     CANCELLED_RESERVATION,
@@ -77,14 +80,8 @@ _CARD = re.compile(r"^[0-9]{4,16}$")
 _CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 _ISBN10 = re.compile(r"^[0-9]{9}[0-9X]$")
 _ISBN13 = re.compile(r"^97[89][0-9]{10}$")
-# Control, format (RLO, zero-width), surrogate, private-use and unassigned code points: never text.
-_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 
 HELD = (Reservation.Status.IN_TRANSIT, Reservation.Status.READY)
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 # --- input shapes -------------------------------------------------------------------------------
@@ -111,16 +108,9 @@ def is_card_shape(value: str) -> bool:
     return bool(_CARD.match(value))
 
 
-class _Errors:
-    def __init__(self) -> None:
-        self.errors: dict[str, list[ValidationError]] = {}
-
-    def add(self, key: str, message: str, *, code: str = "invalid") -> None:
-        self.errors.setdefault(key, []).append(ValidationError(message, code=code))
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
+def _Errors() -> FieldErrors:
+    # Every refusal here is "invalid" unless it says CONFLICT (the API answers 409 then).
+    return FieldErrors(code="invalid")
 
 
 def _refuse(key: str, message: str, *, conflict: bool = False) -> ValidationError:
@@ -140,7 +130,7 @@ def is_conflict(exc: ValidationError) -> bool:
 # --- lookups (inside the caller's transaction) ----------------------------------------------------
 
 
-def _branch(errors: _Errors, key: str, code: str, *, label: str) -> Branch | None:
+def _branch(errors: FieldErrors, key: str, code: str, *, label: str) -> Branch | None:
     branch = Branch.objects.filter(code=code, is_active=True).first() if _CODE.match(code or "") else None
     if branch is None:
         errors.add(key, _("%(label)sを一覧から選んでください。") % {"label": label})
@@ -161,7 +151,7 @@ def _check_patron_scope(actor: Any, card_number: str) -> None:
         raise _refuse("card_number", _("利用者番号が見つかりません。番号を確かめてください。")) from None
 
 
-def _locked_patron(errors: _Errors, card_number: str) -> Patron | None:
+def _locked_patron(errors: FieldErrors, card_number: str) -> Patron | None:
     if not card_number:
         errors.add("card_number", _("利用者番号を入力してください。"))
         return None
@@ -179,7 +169,7 @@ def _locked_patron(errors: _Errors, card_number: str) -> Patron | None:
     return patron
 
 
-def _patron_may_borrow(errors: _Errors, patron: Patron, *, on: dt.date, what: str) -> None:
+def _patron_may_borrow(errors: FieldErrors, patron: Patron, *, on: dt.date, what: str) -> None:
     if patron.status != PatronStatus.ACTIVE:
         errors.add(
             "card_number", _("この利用者の登録は取り消されています。%(what)sできません。") % {"what": what}
@@ -192,7 +182,7 @@ def _patron_may_borrow(errors: _Errors, patron: Patron, *, on: dt.date, what: st
         )
 
 
-def _locked_item(errors: _Errors, barcode: str, *, lock: bool = True) -> Item | None:
+def _locked_item(errors: FieldErrors, barcode: str, *, lock: bool = True) -> Item | None:
     if not barcode:
         errors.add("barcode", _("資料番号を入力してください。"))
         return None
@@ -360,24 +350,18 @@ def _route_next(item: Item, *, here: Branch, on: dt.date, next_id: int | None = 
 # --- items --------------------------------------------------------------------------------------
 
 
-def _clean_text(errors: _Errors, key: str, raw: object, *, required: bool) -> str:
-    # Titles keep their own characters (full-width brackets, 旧字体): only surrounding space goes.
-    value = raw.strip() if isinstance(raw, str) else ""
-    label = str(getattr(Item._meta.get_field(key), "verbose_name", key))
-    limit = int(getattr(Item._meta.get_field(key), "max_length", 0) or 0)
-    if not value:
-        if required:
-            errors.add(key, _("%(label)sを入力してください。") % {"label": label})
-        return ""
-    if limit and len(value) > limit:
-        errors.add(
-            key,
-            _("%(label)sは%(limit)d文字以内で入力してください（現在%(count)d文字）。")
-            % {"label": label, "limit": limit, "count": len(value)},
-        )
-    if any(unicodedata.category(ch) in _INVISIBLE for ch in value):
-        errors.add(key, _("%(label)sに制御文字などの見えない文字が含まれています。") % {"label": label})
-    return value
+def _clean_text(errors: FieldErrors, key: str, raw: object, *, required: bool) -> str:
+    # Titles keep their own characters (full-width brackets, 旧字体): no NFC, only surrounding space goes.
+    field = Item._meta.get_field(key)
+    return clean_text(
+        errors,
+        key,
+        raw if isinstance(raw, str) else "",
+        label=str(getattr(field, "verbose_name", key)),
+        required=required,
+        limit=int(getattr(field, "max_length", 0) or 0),
+        nfc=False,
+    )
 
 
 def _isbn_ok(isbn: str) -> bool:
@@ -438,7 +422,7 @@ def item_validate(data: ItemInput, *, branches: dict[str, Branch] | None = None)
     if branch is not None and branch.kind == Branch.Kind.PICKUP:
         errors.add("branch", _("受取窓口は資料を所蔵できません。所蔵館を選んでください。"))
     values["home_branch"] = branch
-    return CleanItem(values, {k: [str(e.message) for e in v] for k, v in errors.errors.items()})
+    return CleanItem(values, {k: [str(m) for m in v] for k, v in errors.errors.items()})
 
 
 def item_create(
@@ -491,7 +475,7 @@ def item_create(
 # --- lending ------------------------------------------------------------------------------------
 
 
-def _lend_checks(errors: _Errors, *, patron: Patron, item: Item) -> Reservation | None:
+def _lend_checks(errors: FieldErrors, *, patron: Patron, item: Item) -> Reservation | None:
     """State checks before lending ``item`` to ``patron``. Returns the patron's own reservation, if any."""
     reservations = list(Reservation.objects.filter(item_id=item.pk).order_by("reserved_at", "pk"))
     own = next((r for r in reservations if r.patron_id == patron.pk), None)
@@ -710,7 +694,7 @@ def loan_return(
             errors.add("damage_description", _("汚破損の状況を入力してください。"))
         elif len(description) > 200:
             errors.add("damage_description", _("汚破損の状況は200文字以内で入力してください。"))
-        elif any(unicodedata.category(ch) in _INVISIBLE for ch in description):
+        elif has_invisible(description):
             errors.add("damage_description", _("汚破損の状況に制御文字などの見えない文字が含まれています。"))
     with transaction.atomic():
         row = _lock_for_return(code, branch_code)

@@ -11,7 +11,7 @@ only. Between scans the patron being served is carried as a signed token holding
 bound to the member of staff and expiring with the idle session.
 
 Contractor operators (002, 004) use 貸出・返却・予約資料の受渡し・確保 when their contract grants it, at
-their contract's counters only (``outsourcing.scope_fields``); a function or counter outside the
+their contract's counters only (``privacy_admin.core.scope_fields``); a function or counter outside the
 contract answers 404 and the attempt is logged. Templates get projections that carry only the
 values the actor's scope allows, never the model rows.
 """
@@ -34,16 +34,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from outsourcing import scope_fields
-from outsourcing.scope import scope_for
-from outsourcing.scope_fields import Capability
 from patrons import services as patron_services
 from patrons.models import Branch, Patron
 from patrons.selectors import get_patron_for
-from privacy_admin.accounts.permissions import role_required
-from privacy_admin.accounts.roles import Role
+from privacy_admin.audit.permissions import role_required
 from privacy_admin.audit.services import audit_record
-from privacy_admin.dataitems import DataItem
+from privacy_admin.core import scope_fields
+from privacy_admin.core.dataitems import DataItem
+from privacy_admin.core.roles import Role
+from privacy_admin.core.scope import scope_for
+from privacy_admin.core.scope_fields import Capability
 
 from . import erasure, selectors, services
 from .forms import (

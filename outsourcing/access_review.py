@@ -26,10 +26,10 @@ from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import ExtractHour, RowNumber, TruncDate
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 
-from privacy_admin.accounts.roles import Role
 from privacy_admin.audit.labels import ROLE_LABELS, action_label
 from privacy_admin.audit.models import AuditEvent, Outcome
 from privacy_admin.audit.selectors import seq_range
+from privacy_admin.core.roles import Role
 
 from .models import Contract, Handler
 

@@ -6,3 +6,19 @@ class OutsourcingConfig(AppConfig):
 
     name = "outsourcing"
     verbose_name = "業務委託"
+
+    def ready(self) -> None:
+        from privacy_admin.core import hooks, labels, scope, signin
+
+        from . import labels as own
+        from . import selectors
+        from .auth import OperatorGateAuthenticationForm
+        from .scope import scope_for
+
+        labels.register(own.ACTION_LABELS, own.ACTION_GROUP_LABELS)
+        # Access scope and the sign-in gate are outsourcing's: the kernel asks them of this app.
+        scope.register(scope_for)
+        signin.register_form(OperatorGateAuthenticationForm)
+        # The register and its annual report, below this app, ask about contracts through these.
+        hooks.register(hooks.CONTRACT_ROWS, selectors.report_contract_rows)
+        hooks.register(hooks.ENTRY_BLOCKERS, selectors.entry_blockers)

@@ -21,9 +21,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from privacy_admin.accounts.roles import Role, is_contractor_only
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core.roles import Role, is_contractor_only
 
 from .gate import operator_handler, operator_may_work
 from .scope import scope_for

@@ -22,9 +22,9 @@ from django.db import transaction
 
 from patrons.models import Branch
 from privacy_admin.accounts.models import PasswordState, StaffProfile
-from privacy_admin.accounts.roles import Role
-from privacy_admin.dataitems import DataItem
-from privacy_admin.registry.entries import LIBRARY_USE
+from privacy_admin.core.dataitems import DataItem
+from privacy_admin.core.register_entries import LIBRARY_USE
+from privacy_admin.core.roles import Role
 from privacy_admin.registry.models import RegisterEntry
 
 from . import operators, oversight, services

@@ -1,6 +1,6 @@
 """Forms of the contractor and contract pages. They parse and bound input; the rules (required items per
 procedure, period, vocabulary, one person one account) are in the services, whose ValidationErrors go
-back onto the form with ``patrons.forms.add_service_errors``.
+back onto the form with ``privacy_admin.core.errors.add_service_errors``.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from patrons.forms import add_service_errors
-from privacy_admin.dataitems import DataItem
-from privacy_admin.forms import date_field
+from privacy_admin.core.dataitems import DataItem
+from privacy_admin.core.errors import add_service_errors
+from privacy_admin.core.forms import date_field
 
 from . import selectors
 from .models import Clause, Contract, Contractor, Handler

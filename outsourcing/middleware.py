@@ -21,9 +21,9 @@ from functools import lru_cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 
-from privacy_admin.accounts.roles import is_contractor_only
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core.roles import is_contractor_only
 
 _DOWNLOAD_TYPES = (
     "application/pdf",

@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from privacy_admin.dataitems import DataItem, declare_not_personal, declare_personal_fields
-from privacy_admin.registry.entries import CONTRACTOR_OVERSIGHT
+from privacy_admin.core.dataitems import DataItem, declare_not_personal, declare_personal_fields
+from privacy_admin.core.register_entries import CONTRACTOR_OVERSIGHT
 
 
 class Clause(models.TextChoices):
@@ -316,7 +316,7 @@ class ContractReview(models.Model):
         return f"{self.reviewed_on} {self.get_outcome_display()}"
 
 
-# --- field inventory (privacy_admin.dataitems): contractor oversight (要綱 第11条) -----------------------
+# --- field inventory (privacy_admin.core.dataitems): contractor oversight (要綱 第11条) -----------------------
 # The names of the contractor's staff and of the people who certified or confirmed a step are personal
 # data of the 委託の管理 activity. A company representative's name is a person's name too, even though it
 # is published in the commercial register, so it is declared rather than excused.

@@ -22,9 +22,9 @@ from django.utils import timezone
 from patrons.models import Branch
 from privacy_admin.accounts.models import ApiToken, StaffProfile
 from privacy_admin.accounts.passwords import require_change
-from privacy_admin.accounts.roles import Role, has_role, roles_of
 from privacy_admin.accounts.services import end_sessions
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core.roles import Role, has_role, roles_of
 
 from .models import Contract, Handler
 

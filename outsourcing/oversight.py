@@ -20,13 +20,14 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
-from privacy_admin.validation import refuse
+from privacy_admin.core.dates import to_wareki, today
+from privacy_admin.core.errors import FieldErrors, refuse
+from privacy_admin.core.text import clean_note
 
 from .models import (
     BusinessReport,
@@ -52,29 +53,9 @@ _PHONE = re.compile(r"\d{2,4}-\d{2,4}-\d{3,4}")
 _LONG_NUMBER = re.compile(r"\d{8,}")
 
 
-def today() -> dt.date:
-    return timezone.localdate()
-
-
-def _raise(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError({k: [ValidationError(m) for m in v] for k, v in errors.items()})
-
-
-def _text(
-    errors: dict[str, list[str]], key: str, value: str, *, label: str, max_length: int, required: bool
-) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        errors.setdefault(key, []).append(f"{label}を入力してください。")
-    elif len(text) > max_length:
-        errors.setdefault(key, []).append(f"{label}は{max_length}文字以内で入力してください。")
-    return text
-
-
-def _not_future(errors: dict[str, list[str]], key: str, day: dt.date, *, label: str) -> None:
+def _not_future(errors: FieldErrors, key: str, day: dt.date, *, label: str) -> None:
     if day > today():
-        errors.setdefault(key, []).append(f"{label}に未来の日付は入力できません。")
+        errors.add(key, f"{label}に未来の日付は入力できません。")
 
 
 def _audit(*, actor: Any, action: str, target_type: str, target_id: object, detail: dict[str, Any]) -> None:
@@ -95,17 +76,17 @@ def training_record(
 ) -> TrainingSession:
     """Record a privacy training given to the contract's handlers. Attendance is what lets an operator
     work (``gate.handler_trained``): only handlers of this contract may be named as attendees."""
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     _not_future(errors, "held_on", held_on, label="実施日")
     if provider not in TrainingSession.Provider.values:
-        errors["provider"] = ["実施者を選んでください。"]
-    text = _text(errors, "material", material, label="教材・内容", max_length=200, required=True)
+        errors.add("provider", "実施者を選んでください。")
+    text = clean_note(errors, "material", material, label="教材・内容", max_length=200, required=True)
     people = list(attendees)
     if not people:
-        errors["attendees"] = ["受講者を1人以上選んでください。"]
+        errors.add("attendees", "受講者を1人以上選んでください。")
     elif any(h.contract_id != contract.pk for h in people):
-        errors["attendees"] = ["受講者には、この契約の取扱者だけを選べます。"]
-    _raise(errors)
+        errors.add("attendees", "受講者には、この契約の取扱者だけを選べます。")
+    errors.raise_if_any()
     with transaction.atomic():
         session = TrainingSession.objects.create(
             contract=contract, held_on=held_on, provider=provider, material=text, recorded_by=actor
@@ -164,7 +145,7 @@ def report_submit(
     if handler is None or handler.contract_id != contract.pk:
         raise refuse("__all__", "この契約の業務報告は提出できません。")
     start = report_period_start(kind, period_start)
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     label = "対象月" if kind == BusinessReport.Kind.MONTHLY else "対象日"
     _not_future(errors, "period_start", start, label=label)
     if kind == BusinessReport.Kind.MONTHLY:
@@ -172,14 +153,15 @@ def report_submit(
     else:
         outside = not contract.starts_on <= start <= contract.ends_on
     if outside:
-        errors.setdefault("period_start", []).append(f"{label}が契約期間の外です。")
-    text = _text(errors, "body", body, label="報告内容", max_length=MAX_REPORT_BODY, required=True)
+        errors.add("period_start", f"{label}が契約期間の外です。")
+    text = clean_note(errors, "body", body, label="報告内容", max_length=MAX_REPORT_BODY, required=True)
     if text and looks_personal(text):
-        errors.setdefault("body", []).append(
+        errors.add(
+            "body",
             "報告内容に利用者番号・電話番号・メールアドレスと思われる記載があります。"
-            "個人が分かる情報は書かず、件数などで報告してください。"
+            "個人が分かる情報は書かず、件数などで報告してください。",
         )
-    _raise(errors)
+    errors.raise_if_any()
     if BusinessReport.objects.filter(contract=contract, kind=kind, period_start=start).exists():
         raise refuse("period_start", _duplicate_message(kind))
     try:
@@ -208,11 +190,11 @@ def report_submit(
 def report_review(*, actor: Any, report: BusinessReport, comment: str) -> BusinessReport:
     """The library reviews a report (002: 事業報告などから指導監督). A report noting an accident or a
     complaint needs a comment saying what was done about it. Reviewed once."""
-    errors: dict[str, list[str]] = {}
-    text = _text(errors, "comment", comment, label="確認コメント", max_length=MAX_TEXT, required=False)
+    errors = FieldErrors()
+    text = clean_note(errors, "comment", comment, label="確認コメント", max_length=MAX_TEXT, required=False)
     if report.incidents_noted and not text:
-        errors["comment"] = ["事故・苦情ありの報告です。確認した内容と対応をコメントに記入してください。"]
-    _raise(errors)
+        errors.add("comment", "事故・苦情ありの報告です。確認した内容と対応をコメントに記入してください。")
+    errors.raise_if_any()
     with transaction.atomic():
         locked = BusinessReport.objects.select_for_update().get(pk=report.pk)
         if locked.reviewed_at is not None:
@@ -258,22 +240,22 @@ def onsite_audit_record(
 
     A 不適合 needs findings; corrective actions are added to the audit afterwards.
     """
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     _not_future(errors, "audited_on", audited_on, label="監査日")
-    name = _text(errors, "auditor", auditor, label="監査者", max_length=100, required=True)
-    text = _text(errors, "findings", findings, label="指摘事項", max_length=MAX_TEXT, required=False)
+    name = clean_note(errors, "auditor", auditor, label="監査者", max_length=100, required=True)
+    text = clean_note(errors, "findings", findings, label="指摘事項", max_length=MAX_TEXT, required=False)
     unknown = set(checklist) - set(Clause.values)
     missing = [c.label for c in Clause if checklist.get(c.value) not in CHECK_VALUES]
     if unknown:
-        errors["checklist"] = ["チェックリストに特記事項にない項目があります。"]
+        errors.add("checklist", "チェックリストに特記事項にない項目があります。")
     elif missing:
-        errors["checklist"] = [
-            "次の特記事項の確認結果を選んでください: " + "、".join(str(m) for m in missing)
-        ]
+        errors.add(
+            "checklist", "次の特記事項の確認結果を選んでください: " + "、".join(str(m) for m in missing)
+        )
     ng = sum(1 for v in checklist.values() if v == "ng")
     if ng and not text:
-        errors.setdefault("findings", []).append("「不適合」の項目があります。指摘事項を記入してください。")
-    _raise(errors)
+        errors.add("findings", "「不適合」の項目があります。指摘事項を記入してください。")
+    errors.raise_if_any()
     with transaction.atomic():
         audit = OnSiteAudit.objects.create(
             contract=contract,
@@ -297,11 +279,13 @@ def corrective_action_add(
     *, actor: Any, audit: OnSiteAudit, description: str, due_on: dt.date
 ) -> CorrectiveAction:
     """A corrective action the contractor must complete by ``due_on`` (not before the audit)."""
-    errors: dict[str, list[str]] = {}
-    text = _text(errors, "description", description, label="是正措置", max_length=MAX_TEXT, required=True)
+    errors = FieldErrors()
+    text = clean_note(
+        errors, "description", description, label="是正措置", max_length=MAX_TEXT, required=True
+    )
     if due_on < audit.audited_on:
-        errors["due_on"] = ["期限が監査日より前です。監査日以降の日付を入力してください。"]
-    _raise(errors)
+        errors.add("due_on", "期限が監査日より前です。監査日以降の日付を入力してください。")
+    errors.raise_if_any()
     with transaction.atomic():
         action = CorrectiveAction.objects.create(audit=audit, description=text, due_on=due_on)
         _audit(
@@ -316,9 +300,9 @@ def corrective_action_add(
 
 def corrective_action_complete(*, actor: Any, action: CorrectiveAction, done_on: dt.date) -> CorrectiveAction:
     """Mark a corrective action done on ``done_on`` (not in the future, not before the audit)."""
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     _not_future(errors, "done_on", done_on, label="完了日")
-    _raise(errors)
+    errors.raise_if_any()
     with transaction.atomic():
         locked = CorrectiveAction.objects.select_for_update().select_related("audit").get(pk=action.pk)
         if locked.done_on is not None:
@@ -355,16 +339,16 @@ def contract_review_record(
 ) -> ContractReview:
     """Record a periodic review of a contract — pre-approved (事前一括承認基準) ones too — and move the
     contract's review date to ``next_review_on``. A change or an end needs a note saying why."""
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     _not_future(errors, "reviewed_on", reviewed_on, label="見直し日")
     if outcome not in ContractReview.Outcome.values:
-        errors["outcome"] = ["見直しの結果を選んでください。"]
-    text = _text(errors, "note", note, label="所見", max_length=MAX_TEXT, required=False)
+        errors.add("outcome", "見直しの結果を選んでください。")
+    text = clean_note(errors, "note", note, label="所見", max_length=MAX_TEXT, required=False)
     if outcome in (ContractReview.Outcome.CHANGE, ContractReview.Outcome.END) and not text:
-        errors.setdefault("note", []).append("「変更」「終了」のときは所見に理由を記入してください。")
+        errors.add("note", "「変更」「終了」のときは所見に理由を記入してください。")
     if next_review_on <= reviewed_on:
-        errors["next_review_on"] = ["次回見直し期限は見直し日より後の日付にしてください。"]
-    _raise(errors)
+        errors.add("next_review_on", "次回見直し期限は見直し日より後の日付にしてください。")
+    errors.raise_if_any()
     with transaction.atomic():
         locked = Contract.objects.select_for_update().get(pk=contract.pk)
         review = ContractReview.objects.create(
@@ -407,7 +391,7 @@ def oversight_remind(*, on: dt.date | None = None) -> int:
     from django.contrib.auth import get_user_model
     from django.core.mail import send_mass_mail
 
-    from privacy_admin.accounts.roles import Role
+    from privacy_admin.core.roles import Role
 
     from .oversight_selectors import REVIEW_WARNING_DAYS, reminder_items
 
@@ -449,7 +433,6 @@ def oversight_remind(*, on: dt.date | None = None) -> int:
 
 
 def _reminder_body(items: Any, *, on: dt.date, warning_days: int) -> str:
-    from privacy_admin.wareki import to_wareki
 
     lines = [
         "個人情報保護責任者 各位",

@@ -19,8 +19,8 @@ from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetc
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from disclosure_requests.complaints import fiscal_year_bounds, fiscal_year_label, fiscal_year_of
-from privacy_admin.wareki import to_wareki, to_wareki_era_year
+from privacy_admin.core.calendar import fiscal_year_bounds, fiscal_year_label, fiscal_year_of
+from privacy_admin.core.dates import to_wareki, to_wareki_era_year
 
 from .models import (
     BusinessReport,

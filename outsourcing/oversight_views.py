@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -23,8 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from privacy_admin.accounts.permissions import role_required
-from privacy_admin.accounts.roles import Role
+from privacy_admin.audit.permissions import role_required
+from privacy_admin.core.calendar import fiscal_year_label, fiscal_year_of
+from privacy_admin.core.errors import add_service_errors as _add_errors
+from privacy_admin.core.roles import Role
 
 from . import oversight
 from . import oversight_selectors as sel
@@ -46,14 +47,6 @@ OPERATOR = (Role.CONTRACTOR,)
 T = "outsourcing/oversight/"
 
 
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.error_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _contract(pk: int) -> Contract:
     return get_object_or_404(Contract.objects.select_related("contractor"), pk=pk)
 
@@ -73,7 +66,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "on": on,
-            "fiscal_year_label": sel.fiscal_year_label(sel.fiscal_year_of(on)),
+            "fiscal_year_label": fiscal_year_label(fiscal_year_of(on)),
             "warning_days": sel.REVIEW_WARNING_DAYS,
             "overdue_reviews": sum(1 for r in rows if r.review_state == "overdue"),
             "overdue_actions": sum(r.overdue_actions for r in rows),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from privacy_admin.dataitems import DataItem
+from privacy_admin.core.dataitems import DataItem
 
 # 練馬区 諮問 (002): the 17 items handed to the pickup-counter (受取窓口) contractor.
 PICKUP_ITEMS: list[DataItem] = [

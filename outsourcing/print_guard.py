@@ -12,16 +12,16 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.views.decorators.http import require_POST
 
-from privacy_admin.accounts.permissions import role_required
-from privacy_admin.accounts.roles import Role
 from privacy_admin.audit.models import Outcome
+from privacy_admin.audit.permissions import role_required
 from privacy_admin.audit.services import audit_record
-from privacy_admin.cache_guard import (
+from privacy_admin.core.cache_guard import (
     RATE_LIMIT_UNAVAILABLE_MESSAGE,
     RETRY_AFTER_SECONDS,
     RateLimitUnavailable,
     rate_limit_hit,
 )
+from privacy_admin.core.roles import Role
 
 VIAS = frozenset({"print", "print_shortcut", "save_shortcut"})
 # A print dialog fires several events and a held key repeats: this many events per user per minute.

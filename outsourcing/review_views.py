@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from privacy_admin.accounts.permissions import role_required
-from privacy_admin.accounts.roles import Role
-from privacy_admin.pdf import render_pdf
+from privacy_admin.audit.permissions import role_required
+from privacy_admin.core.pdf import render_pdf
+from privacy_admin.core.roles import Role
 
 from . import access_review as review
 from . import oversight

@@ -1,4 +1,5 @@
-"""What an actor may reach: branches and data items.
+"""What an actor may reach: branches and data items — the implementation of the kernel's access-scope
+protocol (``privacy_admin.core.scope``), registered by ``OutsourcingConfig.ready``.
 
 Library staff reach every branch and item their role allows. A contractor operator reaches only what
 their contract grants, and only while the contract is in force and they are trained (``gate``):
@@ -8,32 +9,10 @@ proceeds without measures).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from privacy_admin.accounts.roles import is_contractor_only, roles_of
-
-
-@dataclass(frozen=True)
-class Scope:
-    branch_ids: frozenset[int] | None  # None: every branch
-    data_items: frozenset[str] | None  # None: every item
-    contract_id: int | None = None
-
-    @property
-    def unrestricted(self) -> bool:
-        return self.branch_ids is None and self.data_items is None
-
-    @property
-    def empty(self) -> bool:
-        return self.branch_ids is not None and not self.branch_ids
-
-    def allows_item(self, item: str) -> bool:
-        return self.data_items is None or str(item) in self.data_items
-
-
-UNRESTRICTED = Scope(branch_ids=None, data_items=None)
-NOTHING = Scope(branch_ids=frozenset(), data_items=frozenset())
+from privacy_admin.core.roles import is_contractor_only, roles_of
+from privacy_admin.core.scope import NOTHING, UNRESTRICTED, Scope
 
 
 def _contract_scope(actor: Any) -> Scope:

@@ -14,7 +14,9 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from patrons.models import Branch
-from privacy_admin.dataitems import DataItem
+from privacy_admin.core.calendar import fiscal_year_bounds
+from privacy_admin.core.dataitems import DataItem
+from privacy_admin.registry import reports
 from privacy_admin.registry.models import RegisterEntry
 
 from .gate import (
@@ -27,7 +29,7 @@ from .gate import (
     missing_clauses,
     procedure_recorded,
 )
-from .models import Clause, Contract, Contractor, Handler, TrainingSession
+from .models import Clause, Contract, Contractor, Handler, OnSiteAudit, TrainingSession
 
 # A Privacy Mark that expires within this many days is flagged on the contractor pages.
 PRIVACY_MARK_WARN_DAYS = 90
@@ -171,3 +173,45 @@ def contract_status(contract: Contract, *, on: dt.date, handlers: list[HandlerRo
         untrained_operators=sum(1 for r in handlers if r.account_active and not r.trained),
         item_labels=[str(labels.get(i, i)) for i in contract.data_items],
     )
+
+
+def report_contract_rows(year: int) -> list[reports.ContractRow]:
+    """Contracts in force at some time in the 年度, with the trainings and on-site audits held in it."""
+    start, end = fiscal_year_bounds(year)
+    contracts = (
+        Contract.objects.filter(starts_on__lte=end, ends_on__gte=start)
+        .select_related("contractor")
+        .order_by("number")
+    )
+    rows = []
+    for contract in contracts:
+        trainings = TrainingSession.objects.filter(contract=contract, held_on__range=(start, end))
+        rows.append(
+            reports.ContractRow(
+                number=contract.number,
+                title=contract.title,
+                contractor=contract.contractor.name,
+                starts_on=contract.starts_on,
+                ends_on=contract.ends_on,
+                trainings=trainings.count(),
+                attendees=trainings.values("attendees").exclude(attendees=None).distinct().count(),
+                audits=OnSiteAudit.objects.filter(contract=contract, audited_on__range=(start, end)).count(),
+            )
+        )
+    return rows
+
+
+def entry_blockers(entry: Any) -> list[str]:
+    """Why a register entry cannot be abolished yet, as far as contracts go: one not ended names it."""
+    contracts = list(
+        Contract.objects.filter(register_entry=entry)
+        .exclude(status=Contract.Status.ENDED)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+    if not contracts:
+        return []
+    return [
+        f"終了していない委託契約がこの事務を参照しています（{'、'.join(contracts)}）。"
+        "契約を終了してから廃止してください。"
+    ]

@@ -19,17 +19,14 @@ from django.utils import timezone
 
 from patrons.models import Branch
 from privacy_admin.audit.services import audit_record
-from privacy_admin.dataitems import DataItem
+from privacy_admin.core.dataitems import DataItem
+from privacy_admin.core.dates import today
 from privacy_admin.registry.models import RegisterEntry
 
 from .models import Clause, ClauseAgreement, Contract, Contractor, ContractorChange, Handler
 from .operators import close_accounts, unset_in_charge
 
 DISPOSITIONS = ("returned", "erased")  # 004 特記事項10: 返還 or 消去
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 def _refuse(errors: dict[str, str]) -> None:

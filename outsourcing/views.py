@@ -17,8 +17,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from privacy_admin.accounts.permissions import role_required
-from privacy_admin.accounts.roles import Role, has_role
+from privacy_admin.audit.permissions import role_required
+from privacy_admin.core.roles import Role, has_role
 
 from . import operators, selectors, services
 from .forms import (

@@ -20,21 +20,22 @@ from ninja import Field, Router, Schema, Status
 from pydantic import BeforeValidator, ConfigDict, SecretStr
 from pydantic_core import PydanticCustomError
 
-from outsourcing.scope import scope_for
-from outsourcing.scope_fields import patron_api_values
-from privacy_admin.accounts.roles import Role
-from privacy_admin.api import ErrorOut, ValidationErrorOut, staff_auth
+from privacy_admin.accounts.api_auth import staff_auth
+from privacy_admin.core.api_schemas import ErrorOut, ValidationErrorOut
+from privacy_admin.core.roles import Role
+from privacy_admin.core.scope import scope_for
+from privacy_admin.core.scope_fields import patron_api_values
 
 from .models import Branch, Eligibility, Gender, Patron, PatronCategory
 from .rules import DEFAULT_IDENTITY_DOCUMENTS
-from .selectors import active_branches, get_patron_for
-from .services import IdentityEvidence, RegistrationInput, patron_record_view, patron_register
+from .selectors import active_branches, get_patron_for, patron_record_view
+from .services import IdentityEvidence, RegistrationInput, patron_register
 
 router = Router(tags=["patrons"])
 
 REGISTER_ROLES = (Role.COUNTER, Role.ADMINISTRATOR)
 # Contractor operators are admitted here: the selector narrows them to their contract's patrons and
-# outsourcing.scope_fields to its data items (an out-of-scope card is 404 and logged).
+# privacy_admin.core.scope_fields to its data items (an out-of-scope card is 404 and logged).
 READ_ROLES = (Role.COUNTER, Role.PRIVACY_OFFICER, Role.ADMINISTRATOR, Role.CONTRACTOR)
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -148,19 +148,6 @@ def _issued_on_help() -> str:
     )
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError onto the form: keys that are form fields go to the field,
-    everything else (``__all__``, or a key this form does not show) to the form as a whole."""
-    if hasattr(exc, "error_dict"):
-        for key, messages in exc.message_dict.items():
-            target = key if key in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
 class _IdentityMixin(forms.Form):
     id_document_type = _choice(_("確認した本人確認書類"), [])
     id_document_issued_on = _date(_("書類の発行日"))

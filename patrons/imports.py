@@ -7,9 +7,7 @@ row's name, address or birth date; the school fixes its file by line number.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import logging
 import re
 import unicodedata
@@ -23,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
-from privacy_admin.csvfiles import CsvRejected, decode_csv
+from privacy_admin.core.csv import CsvRejected, heading_key, map_headings, read_rows, read_upload
 
 from .models import Eligibility, Patron
 from .services import IdentityEvidence, RegistrationInput, patron_register
@@ -55,11 +53,7 @@ REQUIRED_COLUMNS = (
     "guardian_name",
 )
 _HEADING = {key: names[0] for key, names in COLUMNS.items()}
-_LOOKUP = {
-    unicodedata.normalize("NFKC", alias).casefold().replace(" ", ""): key
-    for key, aliases in COLUMNS.items()
-    for alias in aliases
-}
+_LOOKUP = {heading_key(alias): key for key, aliases in COLUMNS.items() for alias in aliases}
 _DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
 
 
@@ -91,67 +85,19 @@ class ImportReport:
 _Rejected = CsvRejected
 
 
-def _decode(raw: bytes) -> str:
-    return decode_csv(raw, max_bytes=MAX_BYTES)
-
-
-def _heading_key(cell: str) -> str | None:
-    return _LOOKUP.get(unicodedata.normalize("NFKC", cell).strip().casefold().replace(" ", ""))
-
-
 def _parse(text: str) -> tuple[dict[str, int], list[str], list[tuple[int, list[str]]], int]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if len(line) > MAX_LINE_CHARS:
-            raise _Rejected(
-                "line_too_long",
-                _("%(line)d行目が長すぎます（1行%(limit)d文字まで）。CSVファイルの内容を確認してください。")
-                % {"line": number, "limit": MAX_LINE_CHARS},
-            )
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise _Rejected(
-                "empty", _("ファイルが空です。見出し行とデータのあるCSVファイルを選んでください。")
-            )
-        while True:
-            start = reader.line_num + 1
-            cells = next(reader, None)
-            if cells is None:
-                break
-            if any(c.strip() for c in cells):
-                rows.append((start, cells))
-                if len(rows) > settings.PATRON_CSV_MAX_ROWS:
-                    raise _Rejected(
-                        "too_many_rows",
-                        _(
-                            "データが多すぎます（1ファイル%(limit)d行まで）。ファイルを"
-                            "分けて取り込んでください。"
-                        )
-                        % {"limit": settings.PATRON_CSV_MAX_ROWS},
-                    )
-    except csv.Error:
-        raise _Rejected(
-            "malformed",
-            _('%(line)d行目付近でCSVの形式が正しくありません（引用符 " の対応などを確認してください）。')
-            % {"line": reader.line_num},
-        ) from None
-
-    columns: dict[str, int] = {}
-    ignored: list[str] = []
-    for index, cell in enumerate(header):
-        key = _heading_key(cell)
-        if key is None:
-            if cell.strip():
-                ignored.append(cell.strip()[:40])
-            continue
-        if key in columns:
-            raise _Rejected(
-                "duplicate_column",
-                _("見出し「%(heading)s」の列が2つあります。1つにしてください。") % {"heading": _HEADING[key]},
-            )
-        columns[key] = index
+    header, rows = read_rows(
+        text,
+        max_line_chars=MAX_LINE_CHARS,
+        max_rows=settings.PATRON_CSV_MAX_ROWS,
+        line_too_long=_(
+            "%(line)d行目が長すぎます（1行%(limit)d文字まで）。CSVファイルの内容を確認してください。"
+        ),
+        too_many_rows=_(
+            "データが多すぎます（1ファイル%(limit)d行まで）。ファイルを分けて取り込んでください。"
+        ),
+    )
+    columns, ignored = map_headings(header, _LOOKUP, _HEADING)
     if not columns:
         raise _Rejected(
             "no_header",
@@ -275,17 +221,16 @@ def patrons_import_school_csv(
     ``file`` and save nothing. Row problems are reported per line; those rows save nothing.
     One ``patron.import`` access-log event with counts only is written per import.
     """
-    try:
-        columns, ignored, rows, width = _parse(_decode(file_bytes))
-    except _Rejected as rejected:
+
+    def refused(rejected: CsvRejected) -> None:
+        detail = {"rejected": rejected.code, "dry_run": dry_run}
         audit_record(
-            actor=actor,
-            action="patron.import",
-            target_type="patron",
-            outcome=Outcome.FAILURE,
-            detail={"rejected": rejected.code, "dry_run": dry_run},
+            actor=actor, action="patron.import", target_type="patron", outcome=Outcome.FAILURE, detail=detail
         )
-        raise ValidationError({"file": [rejected.message]}) from None
+
+    columns, ignored, rows, width = read_upload(
+        file_bytes, max_bytes=MAX_BYTES, parse=_parse, refused=refused
+    )
 
     results: list[RowResult] = []
     with transaction.atomic():

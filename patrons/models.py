@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from privacy_admin.dataitems import DataItem, declare_not_personal, declare_personal_fields
+from privacy_admin.core.dataitems import DataItem, declare_not_personal, declare_personal_fields
 
 REGISTER_ENTRY_LIBRARY_USE = "library-use"  # 図書館資料の館内および館外利用等に関する業務 (002)
 

@@ -12,6 +12,8 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
+from privacy_admin.core.text import mask_card_number
+
 __all__ = [
     "BASES",
     "BASIS_LABELS",
@@ -298,13 +300,6 @@ def is_valid_card_number(s: str, *, prefix: str = "21", length: int = 10) -> boo
     if length < 2:
         return False
     return luhn_check_digit(s[:-1]) == s[-1]
-
-
-def mask_card_number(s: str) -> str:
-    """Counter-screen form of a card number (000 第3(5)): ``****`` + the last 4 characters."""
-    if len(s) <= 4:
-        return "****"
-    return "****" + s[-4:]
 
 
 # --- renewal, expiry, retention (要綱 第2条2項, 第9条) ------------------------------------------

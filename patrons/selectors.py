@@ -2,7 +2,7 @@
 
 A contractor's operator reaches a patron registered at one of the contract's branches, or one with a
 reservation to be picked up there or a loan lent there, when the contract grants those records
-(``outsourcing.scope_fields`` explains why). Out of scope looks like absent, and is logged.
+(``privacy_admin.core.scope_fields`` explains why). Out of scope looks like absent, and is logged.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from outsourcing.scope import scope_for
-from outsourcing.scope_fields import sees_loans, sees_reservations
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core import hooks
+from privacy_admin.core.scope import scope_for
 
 from .models import Branch, Patron
 
@@ -28,17 +28,10 @@ def patrons_visible_to(actor: Any) -> QuerySet[Patron]:
         return qs
     if not scope.branch_ids or not scope.data_items:
         return qs.none()
-    from loans.models import Loan, Reservation
-
-    branches = scope.branch_ids
-    reach = Q(registered_branch_id__in=branches)
-    if sees_reservations(scope):
-        # 002: the pickup counter serves whoever reserved something to be picked up there.
-        reach |= Q(
-            Exists(Reservation.objects.filter(patron_id=OuterRef("pk"), pickup_branch_id__in=branches))
-        )
-    if sees_loans(scope):
-        reach |= Q(Exists(Loan.objects.filter(patron_id=OuterRef("pk"), branch_id__in=branches)))
+    reach = Q(registered_branch_id__in=scope.branch_ids)
+    # 002: a pickup counter also serves whoever reserved something there or borrowed there (loans says).
+    for also in hooks.call(hooks.PATRON_REACH, scope, default=[]):
+        reach |= also
     return qs.filter(reach)
 
 
@@ -96,9 +89,38 @@ def get_patron_for(
     return patron
 
 
+def patron_record_view(*, actor: Any, patron: Patron, what: str = "detail") -> None:
+    """Every look at a patron's data leaves a trace (domain §2)."""
+    # Named by internal id only, never by name or card number (as every event about one patron).
+    audit_record(
+        actor=actor,
+        action="patron.view",
+        target_type="patron",
+        target_id=patron.pk,
+        patron_id=patron.pk,
+        detail={"view": what},
+    )
+
+
+def patron_record_search(*, actor: Any, patrons: list[Patron], by: str) -> None:
+    """A search shows several patrons' data at once: one event naming who was shown (ids only)."""
+    audit_record(
+        actor=actor,
+        action="patron.search",
+        target_type="patron",
+        patron_id=patrons[0].pk if len(patrons) == 1 else None,
+        detail={"by": by, "results": len(patrons), "patron_ids": [p.pk for p in patrons]},
+    )
+
+
 def branches_for_registration() -> QuerySet[Branch]:
     return Branch.objects.filter(is_active=True, accepts_registration=True)
 
 
 def active_branches() -> QuerySet[Branch]:
     return Branch.objects.filter(is_active=True)
+
+
+def patron_id_by_card(card_number: str) -> int | None:
+    """The internal id of the live patron holding ``card_number`` (for the access log's filter)."""
+    return Patron.objects.filter(card_number=card_number).values_list("pk", flat=True).first()

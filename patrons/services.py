@@ -12,9 +12,8 @@ import functools
 import logging
 import re
 import secrets
-import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -28,7 +27,9 @@ from django.utils.translation import gettext as _
 
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
-from privacy_admin.wareki import format_date
+from privacy_admin.core.dates import format_date, today
+from privacy_admin.core.errors import FieldErrors
+from privacy_admin.core.text import clean_text
 
 from . import names, rules
 from .models import (
@@ -100,23 +101,16 @@ class PatronChanges:
     category: str | None = None
 
 
-@dataclass
-class _Clean:
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: Errors = field(default_factory=dict)
+class _Clean(FieldErrors):
+    """The cleaned values beside the messages."""
 
-    def add(self, key: str, message: str) -> None:
-        self.errors.setdefault(key, []).append(message)
-
-
-def today() -> dt.date:
-    return timezone.localdate()
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, Any] = {}
 
 
 _CODE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 _CARD = re.compile(r"^[0-9]{4,16}$")
-# Control, format (RLO, zero-width), surrogate, private-use and unassigned code points: never text.
-_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 
 
 def is_code(value: object) -> bool:
@@ -151,24 +145,12 @@ def _clean_text(clean: _Clean, key: str, raw: str | None, *, required: bool, kin
     elif kind == "kana":
         value = names.normalize_kana(value)
     label = _label(key)
-    if not value:
-        if required:
-            clean.add(key, _("%(label)sを入力してください。") % {"label": label})
-        clean.values[key] = ""
-        return
-    limit = _max_length(key)
-    if limit and len(value) > limit:
-        clean.add(
-            key,
-            _("%(label)sは%(limit)d文字以内で入力してください（現在%(count)d文字）。")
-            % {"label": label, "limit": limit, "count": len(value)},
-        )
-    if any(unicodedata.category(ch) in _INVISIBLE for ch in value):
-        clean.add(key, _("%(label)sに制御文字などの見えない文字が含まれています。") % {"label": label})
-    if kind == "name":
+    # Names are normalised by ``names`` (NFC after kana folding); other text keeps its code points.
+    value = clean_text(clean, key, value, label=label, required=required, limit=_max_length(key), nfc=False)
+    if value and kind == "name":
         for message in names.name_errors(value, field_label=label):
             clean.add(key, message)
-    elif kind == "kana":
+    elif value and kind == "kana":
         for message in names.kana_errors(value):
             clean.add(key, f"{label}: {message}")
     clean.values[key] = value
@@ -344,11 +326,6 @@ def _validate_registration(
     return clean, related
 
 
-def _raise_if(clean: _Clean) -> None:
-    if clean.errors:
-        raise ValidationError({key: [ValidationError(m) for m in msgs] for key, msgs in clean.errors.items()})
-
-
 def _new_card_number() -> str:
     digits = settings.PATRON_CARD_LENGTH - len(settings.PATRON_CARD_PREFIX) - 1
     for _attempt in range(50):
@@ -401,7 +378,7 @@ def patron_register(
     """
     on = on or today()
     clean, related = _validate_registration(data, on=on, bulk=bulk)
-    _raise_if(clean)
+    clean.raise_if_any()
     v = clean.values
     key = names.duplicate_key(
         family_name=v["family_name"],
@@ -574,7 +551,7 @@ def patron_update(
         and not _eligible_address(clean.values["address"])
     ):
         clean.add("address", _("在住で登録できる市町村の住所ではありません（要綱第4条）。"))
-    _raise_if(clean)
+    clean.raise_if_any()
     assert identity is not None
     # Work out the result before touching the caller's instance, so a refusal leaves it unchanged.
     new_values = {k: v for k, v in clean.values.items() if getattr(patron, k) != v}
@@ -646,7 +623,7 @@ def patron_renew(
             on=on,
             bulk=False,
         )
-    _raise_if(clean)
+    clean.raise_if_any()
     with transaction.atomic():
         previous = patron.expires_on
         patron.expires_on = rules.renewed_expiry(previous, on, validity_years=settings.PATRON_VALIDITY_YEARS)
@@ -712,7 +689,7 @@ def patron_set_password(
         on=on,
         bulk=False,
     )
-    _raise_if(clean)
+    clean.raise_if_any()
     assert identity is not None
     with transaction.atomic():
         patron.password = make_password(raw_password)
@@ -862,7 +839,7 @@ def paper_forms_remind(*, on: dt.date | None = None) -> int:
     from django.contrib.auth import get_user_model
     from django.core.mail import send_mail
 
-    from privacy_admin.accounts.roles import Role
+    from privacy_admin.core.roles import Role
 
     on = on or today()
     pending = paper_forms_overdue(on=on).exclude(last_reminded_on=on)

@@ -24,14 +24,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from outsourcing import scope_fields
-from outsourcing.scope import scope_for
-from outsourcing.scope_fields import Capability
-from privacy_admin.accounts.permissions import role_required
-from privacy_admin.accounts.roles import Role, has_role
 from privacy_admin.audit.middleware import client_ip
-from privacy_admin.cache_guard import RETRY_AFTER_SECONDS, RateLimitUnavailable, rate_limit_hit
-from privacy_admin.wareki import format_date as _date
+from privacy_admin.audit.permissions import role_required
+from privacy_admin.core import hooks, scope_fields
+from privacy_admin.core.cache_guard import RETRY_AFTER_SECONDS, RateLimitUnavailable, rate_limit_hit
+from privacy_admin.core.dates import format_date as _date
+from privacy_admin.core.errors import add_service_errors
+from privacy_admin.core.roles import Role, has_role
+from privacy_admin.core.scope import scope_for
+from privacy_admin.core.scope_fields import Capability
 
 from . import rules, services
 from .forms import (
@@ -44,12 +45,18 @@ from .forms import (
     PublicPasswordResetForm,
     RegistrationForm,
     RenewForm,
-    add_service_errors,
     fresh_document_labels,
 )
 from .imports import patrons_import_school_csv
 from .models import Branch, PaperApplicationForm, Patron, PatronStatus, ProxyApplication
-from .selectors import active_branches, get_patron_for, patron_out_of_scope, patrons_visible_to
+from .selectors import (
+    active_branches,
+    get_patron_for,
+    patron_out_of_scope,
+    patron_record_search,
+    patron_record_view,
+    patrons_visible_to,
+)
 
 # Counter staff and administrators change patron data; privacy officers only look (domain §1).
 WRITE_ROLES = (Role.COUNTER, Role.ADMINISTRATOR)
@@ -97,7 +104,7 @@ def find(request: HttpRequest) -> HttpResponse:
 
     Operators find by card only, the patrons of their contract (any other card answers like an unknown
     one, and the attempt is logged with the patron it named); the フリガナ search lists several patrons
-    at once and is for library staff (``outsourcing.scope_fields``).
+    at once and is for library staff (``privacy_admin.core.scope_fields``).
     """
     kana_allowed = scope_fields.may(request.user, Capability.KANA_SEARCH)
     card_form = FindByCardForm()
@@ -147,7 +154,7 @@ def _kana_search(request: HttpRequest, form: KanaSearchForm) -> list[Patron]:
         )
         .order_by("status", "-expires_on", "pk")[:KANA_SEARCH_LIMIT]
     )
-    services.patron_record_search(actor=request.user, patrons=found, by="kana_birth_date")
+    patron_record_search(actor=request.user, patrons=found, by="kana_birth_date")
     return found
 
 
@@ -166,7 +173,7 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     paper_forms = list(
         patron.paper_forms.select_related("branch", "destroyed_confirmed_by").order_by("received_on")
     )
-    services.patron_record_view(actor=request.user, patron=patron, what="detail")
+    patron_record_view(actor=request.user, patron=patron, what="detail")
     today = services.today()
     days = settings.PATRON_RENEWAL_DAYS_BEFORE
     active = patron.status == PatronStatus.ACTIVE
@@ -195,23 +202,21 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def _detail_scoped(request: HttpRequest, patron: Patron) -> HttpResponse:
     """The patron's page for a contractor's operator: the contract's items of this patron, the loans
     lent at the contract's branches and the reservations to be picked up there — values only, built
-    by ``outsourcing.scope_fields``; the template never sees the patron row."""
-    from loans import selectors as loan_selectors
-
+    by ``privacy_admin.core.scope_fields``; the template never sees the patron row."""
     actor = request.user
     scope = scope_for(actor)
     today = services.today()
-    services.patron_record_view(actor=actor, patron=patron, what="detail")
+    patron_record_view(actor=actor, patron=patron, what="detail")
     loans = reservations = None
     if scope_fields.sees_loans(scope):
         loans = [
             scope_fields.shown_loan(scope, loan, today=today)
-            for loan in loan_selectors.loans_of_patron(actor, patron)
+            for loan in hooks.call(hooks.PATRON_LOANS, actor, patron, default=[])
         ]
     if scope_fields.sees_reservations(scope):
         reservations = [
             scope_fields.shown_reservation(scope, r)
-            for r in loan_selectors.reservations_of_patron(actor, patron)
+            for r in hooks.call(hooks.PATRON_RESERVATIONS, actor, patron, default=[])
         ]
     return render(
         request,
@@ -295,7 +300,7 @@ def edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             patron.refresh_from_db()
     else:
         form = PatronChangeForm(patron=patron)
-        services.patron_record_view(actor=request.user, patron=patron, what="edit")
+        patron_record_view(actor=request.user, patron=patron, what="edit")
     return render(request, "patrons/edit.html", {"patron": patron, "form": form})
 
 
@@ -319,7 +324,7 @@ def renew(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             patron.refresh_from_db()
     else:
         form = RenewForm()
-        services.patron_record_view(actor=request.user, patron=patron, what="renew")
+        patron_record_view(actor=request.user, patron=patron, what="renew")
     today = services.today()
     days = settings.PATRON_RENEWAL_DAYS_BEFORE
     return render(
@@ -361,7 +366,7 @@ def cancel(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             patron.refresh_from_db()
     else:
         form = CancelForm()
-        services.patron_record_view(actor=request.user, patron=patron, what="cancel")
+        patron_record_view(actor=request.user, patron=patron, what="cancel")
     return render(request, "patrons/cancel.html", {"patron": patron, "form": form})
 
 
@@ -387,7 +392,7 @@ def password(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 return _to_detail(patron)
     else:
         form = PasswordSetForm()
-        services.patron_record_view(actor=request.user, patron=patron, what="password")
+        patron_record_view(actor=request.user, patron=patron, what="password")
     return render(request, "patrons/password.html", {"patron": patron, "form": form})
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .accounts.roles import Role, has_role, is_contractor_only
+from .core.roles import Role, has_role, is_contractor_only
 
 
 class PrivacyAdminSite(admin.AdminSite):

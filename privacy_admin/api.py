@@ -12,120 +12,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import APIKeyCookie, HttpBearer
-from ninja.utils import check_csrf
 
-from .accounts.roles import Role, has_role
-from .accounts.services import api_token_authenticate
-from .audit.models import Outcome
-from .audit.services import audit_record
-
-DENIED_MESSAGE = "この操作を行う権限がありません。"
-NOT_FOUND_MESSAGE = "見つかりません。"
-INVALID_MESSAGE = "入力内容に誤りがあります。"
-ALL_STAFF_ROLES: tuple[str, ...] = tuple(Role.values)
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FieldErrorOut(Schema):
-    field: str
-    message: str
-
-
-class ValidationErrorOut(Schema):
-    detail: str
-    errors: list[FieldErrorOut]
-
-
-def _route_of(request: HttpRequest) -> str:
-    # The URL pattern, never the path: a path may carry a card number.
-    match = getattr(request, "resolver_match", None)
-    return (match.route if match is not None and match.route else "api")[:64]
-
-
-def _deny(request: HttpRequest, user: Any) -> HttpError:
-    audit_record(
-        actor=user,
-        action="access.denied",
-        target_type="api",
-        target_id=_route_of(request),
-        outcome=Outcome.DENIED,
-        detail={"method": request.method or ""},
-    )
-    return HttpError(403, DENIED_MESSAGE)
-
-
-def _admit(request: HttpRequest, user: Any, roles: tuple[str, ...]) -> Any:
-    if not has_role(user, *roles):
-        raise _deny(request, user)
-    return user
-
-
-class BearerToken(HttpBearer):
-    def __init__(self, roles: tuple[str, ...] = ALL_STAFF_ROLES) -> None:
-        self.roles = roles
-        super().__init__()
-
-    def __call__(self, request: HttpRequest) -> Any:
-        # ninja's own parser logs the whole header under DEBUG when the scheme is not Bearer.
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer":
-            return None
-        return self.authenticate(request, token.strip())
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_authenticate(token)
-        if user is None:
-            return None
-        request.user = user
-        return _admit(request, user, self.roles)
-
-
-class SessionAuth(APIKeyCookie):
-    """The web session. CSRF is checked only once a session user is found, so that an anonymous
-    request is answered 401 (not a CSRF 403) and a bearer-token request never needs a CSRF token."""
-
-    param_name = settings.SESSION_COOKIE_NAME
-
-    def __init__(self, roles: tuple[str, ...] = ALL_STAFF_ROLES) -> None:
-        self.roles = roles
-        super().__init__(csrf=True)
-
-    def _get_key(self, request: HttpRequest) -> str | None:
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
-            return None
-        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
-            raise HttpError(
-                403, "CSRFトークンが正しくありません。画面を再読み込みしてからやり直してください。"
-            )
-        return request.COOKIES.get(self.param_name)
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        if key is None:
-            return None
-        return _admit(request, request.user, self.roles)
-
-
-def staff_auth(*roles: str) -> list[Any]:
-    """Authentication for an endpoint that admits ``roles`` (default: every staff role).
-
-    The role check happens with authentication, before the body is validated: a refused role learns
-    nothing from validation messages, and its attempt is logged as ``access.denied``.
-    """
-    admitted = tuple(str(r) for r in roles) or ALL_STAFF_ROLES
-    return [BearerToken(admitted), SessionAuth(admitted)]
-
+from .accounts.api_auth import staff_auth
+from .core.api_schemas import DENIED_MESSAGE, INVALID_MESSAGE, NOT_FOUND_MESSAGE
 
 api = NinjaAPI(
     title="図書館利用者プライバシー管理 API",
@@ -246,8 +141,7 @@ def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpRespons
     return api.create_response(request, {"detail": _STATUS_MESSAGES[400]}, status=400)
 
 
-# Last, because each app's api module imports staff_auth and the error schemas from this one: load the
-# API through this module (the URLconf does), not through an app's api module.
+# The apps' routers: each takes staff_auth from accounts and the error schemas from the kernel.
 api.add_router("/", "patrons.api.router")
 api.add_router("/", "loans.api.router")
 api.add_router("/", "disclosure_requests.api.router")

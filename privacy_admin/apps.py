@@ -8,6 +8,11 @@ class PrivacyAdminConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the Japanese font check)
+        from .core import labels
+        from .devmail import labels as devmail_labels
+
+        # The development outbox is no installed app: the wiring registers its labels.
+        labels.register(devmail_labels.ACTION_LABELS, devmail_labels.ACTION_GROUP_LABELS)
 
 
 class PrivacyAdminSiteConfig(AdminConfig):

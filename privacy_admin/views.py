@@ -9,7 +9,7 @@ from django.shortcuts import render
 from backups.services import media_past_retention
 from patrons.services import paper_forms_overdue
 
-from .accounts.roles import Role, has_role
+from .core.roles import Role, has_role
 
 
 @login_required

@@ -10,7 +10,7 @@ os.environ.setdefault("PRIVACY_ADMIN_TESTING", "1")
 import pytest
 from django.test import Client
 
-from privacy_admin.accounts.roles import Role
+from privacy_admin.core.roles import Role
 
 from .factories import DEFAULT_PASSWORD, BranchFactory, CategoryFactory, make_staff
 

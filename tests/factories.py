@@ -13,7 +13,7 @@ from factory.django import DjangoModelFactory
 from patrons import names
 from patrons.models import Branch, Eligibility, Patron, PatronCategory
 from privacy_admin.accounts.models import StaffProfile
-from privacy_admin.accounts.roles import Role
+from privacy_admin.core.roles import Role
 
 DEFAULT_PASSWORD = "Correct-Horse-42"
 

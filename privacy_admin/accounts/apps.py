@@ -7,4 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "職員アカウント"
 
     def ready(self) -> None:
+        from privacy_admin.core import labels
+
+        from . import labels as own
+
+        labels.register(own.ACTION_LABELS, own.ACTION_GROUP_LABELS)
         from . import receivers  # noqa: F401  (login / logout / failure / lockout events)

@@ -4,15 +4,14 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .roles import Role, roles_of
+from privacy_admin.core.roles import Role, roles_of
+from privacy_admin.core.scope_fields import operator_pages as pages_of
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:
     held = roles_of(getattr(request, "user", None))
     operator_pages: list[tuple[str, str]] = []
     if held == {Role.CONTRACTOR.value}:
-        from outsourcing.scope_fields import operator_pages as pages_of
-
         operator_pages = pages_of(request.user)
     return {
         "user_roles": held,

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from privacy_admin.dataitems import declare_not_personal
+from privacy_admin.core.dataitems import declare_not_personal
 
 
 class StaffProfile(models.Model):

@@ -17,8 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
-
-from .roles import Role, has_role
+from privacy_admin.core.roles import Role, has_role
 
 DEVICE_NAME = "認証アプリ"
 

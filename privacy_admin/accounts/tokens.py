@@ -30,8 +30,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
+from privacy_admin.core.roles import roles_of
+
 from .models import ApiToken, CredentialGeneration
-from .roles import roles_of
 
 # last_used_at is written at most this often per token (and per process).
 LAST_USED_EVERY = dt.timedelta(seconds=60)

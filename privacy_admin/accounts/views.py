@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
-from outsourcing.auth import OperatorGateAuthenticationForm
+from privacy_admin.core import signin
 
 from . import otp, security
 from .forms import TokenForm
@@ -41,8 +41,11 @@ THROTTLED = _lazy("確認コードの誤りが続いたため、しばらく待�
 
 class SignInView(LoginView):
     template_name = "accounts/login.html"
-    authentication_form = OperatorGateAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_form_class(self) -> Any:
+        # The form an app registered (outsourcing's gate for operator accounts), or Django's own.
+        return signin.authentication_form()
 
     def form_valid(self, form: Any) -> HttpResponse:
         user = form.get_user()

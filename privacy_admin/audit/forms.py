@@ -13,7 +13,6 @@ from .labels import ACTION_GROUP_LABELS, ACTION_LABELS
 from .selectors import EventFilters, resolve_actor, resolve_patron_ref
 
 _ACTION_CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*\.?$")
-_CODE_BY_LABEL = {label: code for code, label in {**ACTION_LABELS, **ACTION_GROUP_LABELS}.items()}
 _MAX_SEQ = 2**63 - 1
 _FIRST_DAY = dt.date(2000, 1, 1)
 _LAST_DAY = dt.date(2100, 12, 31)
@@ -100,7 +99,9 @@ class AuditLogFilterForm(forms.Form):
 
     def clean_action(self) -> str:
         text = unicodedata.normalize("NFKC", self.cleaned_data["action"]).strip()
-        text = _CODE_BY_LABEL.get(text, text)
+        # The registry is filled at start-up: read it now, not at import.
+        by_label = {label: code for code, label in {**ACTION_LABELS, **ACTION_GROUP_LABELS}.items()}
+        text = by_label.get(text, text)
         if text and not _ACTION_CODE.match(text):
             raise forms.ValidationError(
                 "操作コードは英小文字・数字・「_」「.」で入力してください（例: patron.view、patron.）。"

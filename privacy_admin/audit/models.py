@@ -20,8 +20,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from privacy_admin.dataitems import DataItem, declare_personal_fields
-from privacy_admin.registry.entries import CONTRACTOR_OVERSIGHT, LIBRARY_USE
+from privacy_admin.core.dataitems import DataItem, declare_personal_fields
+from privacy_admin.core.register_entries import CONTRACTOR_OVERSIGHT, LIBRARY_USE
 
 
 class Outcome(models.TextChoices):

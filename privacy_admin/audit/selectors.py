@@ -23,7 +23,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import QuerySet
 
-from privacy_admin.accounts.roles import Role, has_role
+from privacy_admin.core import hooks
+from privacy_admin.core.roles import Role, has_role
 
 from .models import AuditEvent
 
@@ -60,15 +61,13 @@ def resolve_actor(username: str) -> int | None:
 
 def resolve_patron_ref(text: str) -> int | None:
     """A card number of a live patron, or ``#<internal id>`` (for erased patrons) → internal id, or None."""
-    from patrons.models import Patron
-
     text = unicodedata.normalize("NFKC", text).strip()
     match = _INTERNAL_PATRON_ID.match(text)
     if match:
         return int(match.group(1))
     if not text:
         return None
-    return Patron.objects.filter(card_number=text).values_list("pk", flat=True).first()
+    return hooks.call(hooks.PATRON_BY_CARD, text)
 
 
 _CLOCK_SLACK = dt.timedelta(seconds=60)

@@ -15,7 +15,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from privacy_admin.accounts.roles import primary_role
+from privacy_admin.core.roles import primary_role
 
 from .context import get_context
 from .models import AuditEvent, Outcome

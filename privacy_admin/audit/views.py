@@ -15,9 +15,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from privacy_admin.accounts.permissions import role_required
-from privacy_admin.accounts.roles import Role
-from privacy_admin.wareki import format_date
+from privacy_admin.audit.permissions import role_required
+from privacy_admin.core.dates import format_date
+from privacy_admin.core.roles import Role
 
 from .checkpoints import Checkpoint, latest_daily
 from .forms import AuditLogFilterForm, audit_view_detail
@@ -160,7 +160,7 @@ def checkpoint(request: HttpRequest) -> HttpResponse:
 @role_required(Role.PRIVACY_OFFICER)
 @require_http_methods(["GET"])
 def checkpoint_pdf(request: HttpRequest) -> HttpResponse:
-    from privacy_admin.pdf import render_pdf
+    from privacy_admin.core.pdf import render_pdf
 
     latest = latest_daily()
     if latest is None:

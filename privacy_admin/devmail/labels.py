@@ -1,4 +1,4 @@
-"""Access-log labels for the development outbox. Merged into privacy_admin.audit.labels."""
+"""Access-log labels for the development outbox. Registered with the access log from an AppConfig.ready."""
 
 ACTION_LABELS: dict[str, str] = {
     "mail.outbox_view": "開発用送信箱の閲覧",

@@ -12,9 +12,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from privacy_admin.accounts.permissions import role_required
-from privacy_admin.accounts.roles import Role
+from privacy_admin.audit.permissions import role_required
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core.roles import Role
 
 from .outbox import outbox_in_use, outbox_list, outbox_message
 

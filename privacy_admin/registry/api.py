@@ -19,9 +19,10 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from patrons.api import IsoDate
-from privacy_admin.accounts.roles import Role
-from privacy_admin.api import ErrorOut, ValidationErrorOut, staff_auth
-from privacy_admin.dataitems import DataItem
+from privacy_admin.accounts.api_auth import staff_auth
+from privacy_admin.core.api_schemas import ErrorOut, ValidationErrorOut
+from privacy_admin.core.dataitems import DataItem
+from privacy_admin.core.roles import Role
 
 from . import inventory, selectors, services
 from .models import CollectionSource, RegisterEntry

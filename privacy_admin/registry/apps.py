@@ -8,3 +8,13 @@ class RegistryConfig(AppConfig):
     name = "privacy_admin.registry"
     label = "registry"
     verbose_name = _("個人情報取扱事務登録簿")
+
+    def ready(self) -> None:
+        from privacy_admin.core import hooks, labels
+
+        from . import incident_selectors
+        from . import labels as own
+
+        labels.register(own.ACTION_LABELS, own.ACTION_GROUP_LABELS)
+        # The requests' dashboard (below this app) shows the open incidents through this.
+        hooks.register(hooks.INCIDENT_PANEL, incident_selectors.dashboard_panel)

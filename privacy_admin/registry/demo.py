@@ -19,10 +19,11 @@ from typing import Any, TextIO
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from privacy_admin.accounts.roles import Role
-from privacy_admin.dataitems import DataItem as D
+from privacy_admin.core import register_entries as entries
+from privacy_admin.core.dataitems import DataItem as D
+from privacy_admin.core.roles import Role
 
-from . import entries, services
+from . import services
 from .models import CollectionSource as S
 from .models import RegisterEntry
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from privacy_admin.dataitems import DataItem
+from privacy_admin.core.dataitems import DataItem
 
 from . import services
 from .models import CollectionSource, RegisterEntry
@@ -129,12 +128,3 @@ class EntryChangeForm(forms.Form):
 class AbolishForm(forms.Form):
     abolished_on = forms.DateField(label=_("廃止日"), required=False, widget=_date_input())
     reason = forms.CharField(label=_("廃止の理由"), required=False, max_length=services.REASON_MAX)
-
-
-def add_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's errors on the form: on the field when the form has it, else on top."""
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.error_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)

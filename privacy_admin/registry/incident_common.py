@@ -8,15 +8,15 @@ Japanese; they never write.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
-from privacy_admin.dataitems import DataItem
-from privacy_admin.validation import FieldErrors
+from privacy_admin.core.dataitems import DataItem
+from privacy_admin.core.errors import FieldErrors
+from privacy_admin.core.text import clean_text
 
 from . import incident_deadlines as rules
 from .models import Incident, RegisterEntry
@@ -49,9 +49,6 @@ CHANGE_LABELS: dict[str, str] = {
 
 STAGE_FIRST = "first"
 STAGE_FINAL = "final"
-
-_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
-_LINE_BREAKS = frozenset("\n\r\t")
 
 
 def _now() -> dt.datetime:
@@ -93,27 +90,16 @@ def check_text(
     errors: FieldErrors, key: str, raw: object, *, field: str | None = None, required: bool
 ) -> str:
     """Strip and NFC-normalise; bounded by the model's max_length (or ``MAX_TEXT``); no invisible chars."""
-    name = field or key
-    model_field = field_of(name)
-    label = str(model_field.verbose_name)
-    if raw is None:
-        raw = ""
-    if not isinstance(raw, str):
-        errors.add(key, f"{label}は文字列で入力してください。")
-        return ""
-    value = unicodedata.normalize("NFC", raw).strip()
-    if not value:
-        if required:
-            errors.add(key, f"{label}を入力してください。")
-        return ""
-    limit = int(getattr(model_field, "max_length", 0) or MAX_TEXT)
-    if len(value) > limit:
-        errors.add(key, f"{label}は{limit}文字以内で入力してください（現在{len(value)}文字）。")
-    multiline = model_field.get_internal_type() == "TextField"
-    allowed = _LINE_BREAKS if multiline else frozenset()
-    if any(unicodedata.category(ch) in _INVISIBLE and ch not in allowed for ch in value):
-        errors.add(key, f"{label}に制御文字などの見えない文字が含まれています。")
-    return value
+    model_field = field_of(field or key)
+    return clean_text(
+        errors,
+        key,
+        raw,
+        label=str(model_field.verbose_name),
+        required=required,
+        limit=int(getattr(model_field, "max_length", 0) or MAX_TEXT),
+        multiline=model_field.get_internal_type() == "TextField",
+    )
 
 
 def check_moment(

@@ -33,7 +33,7 @@ import enum
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from disclosure_requests.deadlines import Calendar
+from privacy_admin.core.calendar import Calendar
 
 JST = ZoneInfo("Asia/Tokyo")
 ONE_DAY = dt.timedelta(days=1)

@@ -17,10 +17,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from privacy_admin.dataitems import DataItem
+from privacy_admin.core.dataitems import DataItem
+from privacy_admin.core.register_entries import LIBRARY_USE
 
 from . import incidents as services
-from .entries import LIBRARY_USE
 from .models import Incident, RegisterEntry
 
 LOST_SLIP = "予約資料引換票の紛失"

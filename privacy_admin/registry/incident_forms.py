@@ -17,9 +17,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from patrons.forms import add_service_errors
-from privacy_admin.dataitems import DataItem
-from privacy_admin.forms import date_field
+from privacy_admin.core.dataitems import DataItem
+from privacy_admin.core.errors import add_service_errors
+from privacy_admin.core.forms import date_field
 
 from .models import Incident, RegisterEntry
 

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from privacy_admin.accounts.roles import Role, has_role
+from privacy_admin.core.roles import Role, has_role
 
 from . import incident_deadlines as rules
 from .incident_common import today, written_report_days

@@ -21,10 +21,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from privacy_admin.accounts.permissions import role_required
-from privacy_admin.dataitems import DataItem
-from privacy_admin.pdf import render_pdf
-from privacy_admin.wareki import format_date
+from privacy_admin.audit.permissions import role_required
+from privacy_admin.core.dataitems import DataItem
+from privacy_admin.core.dates import format_date
+from privacy_admin.core.pdf import render_pdf
 
 from . import incident_deadlines as rules
 from . import incident_selectors as selectors

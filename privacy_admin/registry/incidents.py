@@ -16,12 +16,13 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
-from disclosure_requests.complaints import fiscal_year_of
 from privacy_admin.audit.services import audit_record
-from privacy_admin.validation import FieldErrors, refuse
-from privacy_admin.wareki import format_date
+from privacy_admin.core.calendar import fiscal_year_of
+from privacy_admin.core.dates import format_date
+from privacy_admin.core.errors import FieldErrors, refuse
+from privacy_admin.core.numbering import create_numbered, next_number
 
 from . import incident_deadlines as rules
 from .incident_common import (
@@ -78,19 +79,9 @@ def _require_open(incident: Incident, what: str) -> None:
         raise refuse("__all__", f"この事案は完了しているため、{what}はできません。")
 
 
-def _number_prefix(discovered_on: dt.date) -> str:
-    return f"事案-{fiscal_year_of(discovered_on)}-"
-
-
 def _next_number(discovered_on: dt.date) -> str:
     """事案-2026-001: the 年度 (April–March) of the day of knowing and a sequence within it."""
-    prefix = _number_prefix(discovered_on)
-    highest = 0
-    for number in Incident.objects.filter(number__startswith=prefix).values_list("number", flat=True):
-        tail = number.removeprefix(prefix)
-        if tail.isdigit():
-            highest = max(highest, int(tail))
-    return f"{prefix}{highest + 1:03d}"
+    return next_number(Incident.objects.all(), f"事案-{fiscal_year_of(discovered_on)}-", width=3)
 
 
 # --- services ---------------------------------------------------------------------------------------
@@ -135,30 +126,30 @@ def incident_record(
     )
     errors.raise_if_any()
     entries = values.pop("register_entries")
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                incident = Incident(
-                    number=_next_number(local(values["discovered_at"])), recorded_by=actor, **values
-                )
-                _save(incident, CHANGE_RECORD, actor=actor)
-                incident.register_entries.set(entries)
-                _audit(
-                    actor=actor,
-                    action="incident.record",
-                    incident=incident,
-                    detail={
-                        "kind": incident.kind,
-                        "people_count": incident.people_count,
-                        "data_items": incident.data_items,
-                        "register_entry_ids": [e.pk for e in entries],
-                        "reportable": incident.reportable,
-                    },
-                )
-            return incident
-        except IntegrityError:
-            continue  # two records took the same number at once: take the next one
-    raise refuse("__all__", "事案番号を採番できませんでした。もう一度登録してください。")
+
+    def create() -> Incident:
+        incident = Incident(number=_next_number(local(values["discovered_at"])), recorded_by=actor, **values)
+        _save(incident, CHANGE_RECORD, actor=actor)
+        incident.register_entries.set(entries)
+        _audit(
+            actor=actor,
+            action="incident.record",
+            incident=incident,
+            detail={
+                "kind": incident.kind,
+                "people_count": incident.people_count,
+                "data_items": incident.data_items,
+                "register_entry_ids": [e.pk for e in entries],
+                "reportable": incident.reportable,
+            },
+        )
+        return incident
+
+    # Two records may take the same number at once: the later draws the next one.
+    return create_numbered(
+        create,
+        exhausted=lambda: refuse("__all__", "事案番号を採番できませんでした。もう一度登録してください。"),
+    )
 
 
 def incident_update_facts(

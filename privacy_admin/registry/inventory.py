@@ -2,7 +2,7 @@
 entry it serves — read for the register and checked by ``manage.py privacy_inventory --check``.
 
 The register's 記録項目 are the items declared next to the models for the entry's code
-(``privacy_admin.dataitems.PERSONAL_FIELDS``), plus the vocabulary items the entry adds for processing
+(``privacy_admin.core.dataitems.PERSONAL_FIELDS``), plus the vocabulary items the entry adds for processing
 outside the system (``extra_items``), plus its free items — so the printed register cannot drift from
 the code.
 
@@ -26,7 +26,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from simple_history.models import HistoricalChanges
 
-from privacy_admin.dataitems import (
+from privacy_admin.core.dataitems import (
     NOT_PERSONAL_FIELDS,
     PERSONAL_FIELDS,
     DataItem,

@@ -2,7 +2,7 @@
 its printed copies, incidents (第48条; APPI art. 68).
 
 An entry's 記録項目 are not typed in twice: the items the code processes come from the field inventory
-(``privacy_admin.dataitems.PERSONAL_FIELDS``, declared next to each model), to which an entry adds the
+(``privacy_admin.core.dataitems.PERSONAL_FIELDS``, declared next to each model), to which an entry adds the
 vocabulary items it processes outside the system (paper forms) and free items.
 """
 
@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from privacy_admin.dataitems import DataItem, declare_not_personal
+from privacy_admin.core.dataitems import DataItem, declare_not_personal
 
 
 class CollectionSource(models.TextChoices):

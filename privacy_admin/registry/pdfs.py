@@ -31,7 +31,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from privacy_admin.wareki import format_date
+from privacy_admin.core.dates import format_date
 
 from .inventory import entry_record_items, inventory_items
 from .models import CollectionSource, RegisterEntry, RegisterPrint

@@ -26,7 +26,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from privacy_admin.audit.services import audit_record
-from privacy_admin.cache_guard import cached_bytes
+from privacy_admin.core.cache_guard import cached_bytes
 from privacy_admin.dispatch.services import dispatch_now, dispatch_on_commit
 
 from . import pdfs, register_pdf

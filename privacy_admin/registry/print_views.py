@@ -17,8 +17,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from privacy_admin.accounts.permissions import role_required
-from privacy_admin.accounts.roles import Role, has_role
+from privacy_admin.audit.permissions import role_required
+from privacy_admin.core.roles import Role, has_role
 
 from . import print_services
 from .models import RegisterEntry, RegisterPrint

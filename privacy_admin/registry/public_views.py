@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from disclosure_requests.models import RequesterKind, RuleProfile, SuspensionKind
 from disclosure_requests.profiles import current_profile
 from disclosure_requests.services import request_identity_documents
-from privacy_admin.pdf import render_pdf
+from privacy_admin.core.pdf import render_pdf
 
 from . import inventory, selectors
 from .views import entry_sheet

@@ -103,7 +103,7 @@ def _document_class() -> Any:
 
 def html_document(html: str) -> Any:
     """A WeasyPrint document for the register's templates, fetching nothing but static files."""
-    from privacy_admin import pdf
+    from privacy_admin.core import pdf
 
     return pdf.html_document(html, document_class=_document_class())
 

@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from privacy_admin.accounts.permissions import role_required
-from privacy_admin.accounts.roles import Role
+from privacy_admin.audit.permissions import role_required
+from privacy_admin.core.roles import Role
 
 from . import reports
 

@@ -40,9 +40,11 @@ from disclosure_requests.models import (
     RequestStatus,
 )
 from disclosure_requests.profiles import library_calendar
-from outsourcing.models import Contract, OnSiteAudit, TrainingSession
 from privacy_admin.audit.services import audit_record
-from privacy_admin.pdf import render_pdf
+from privacy_admin.core import hooks
+from privacy_admin.core.calendar import fiscal_year_bounds, fiscal_year_label, fiscal_year_of
+from privacy_admin.core.dates import today
+from privacy_admin.core.pdf import render_pdf
 
 from .models import Incident, RegisterEntry
 
@@ -57,14 +59,6 @@ TEMPLATES: dict[str, str] = {
     ENFORCEMENT: "registry/reports/pdf/enforcement.html",
 }
 FIRST_FISCAL_YEAR = 2000
-
-fiscal_year_of = complaint_counts.fiscal_year_of
-fiscal_year_bounds = complaint_counts.fiscal_year_bounds
-fiscal_year_label = complaint_counts.fiscal_year_label
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 def default_fiscal_year(on: dt.date | None = None) -> int:
@@ -401,28 +395,9 @@ def incident_counts(year: int) -> IncidentCounts:
 
 
 def contract_rows(year: int) -> list[ContractRow]:
-    """Contracts in force at some time in the 年度, with the trainings and on-site audits held in it."""
-    start, end = fiscal_year_bounds(year)
-    contracts = (
-        Contract.objects.filter(starts_on__lte=end, ends_on__gte=start)
-        .select_related("contractor")
-        .order_by("number")
-    )
-    rows = []
-    for contract in contracts:
-        trainings = TrainingSession.objects.filter(contract=contract, held_on__range=(start, end))
-        rows.append(
-            ContractRow(
-                number=contract.number,
-                title=contract.title,
-                contractor=contract.contractor.name,
-                starts_on=contract.starts_on,
-                ends_on=contract.ends_on,
-                trainings=trainings.count(),
-                attendees=trainings.values("attendees").exclude(attendees=None).distinct().count(),
-                audits=OnSiteAudit.objects.filter(contract=contract, audited_on__range=(start, end)).count(),
-            )
-        )
+    """Contracts in force at some time in the 年度, with the trainings and on-site audits held in it
+    (outsourcing answers: ``outsourcing.selectors.report_contract_rows``)."""
+    rows: list[ContractRow] = hooks.call(hooks.CONTRACT_ROWS, year, default=[])
     return rows
 
 

@@ -17,8 +17,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from privacy_admin.dataitems import DataItem
-from privacy_admin.wareki import format_date
+from privacy_admin.core.dataitems import DataItem
+from privacy_admin.core.dates import format_date
 
 from .models import CollectionSource, RegisterEntry
 from .services import EDITABLE_FIELDS, field_label

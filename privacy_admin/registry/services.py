@@ -18,17 +18,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from privacy_admin.audit.services import audit_record
-from privacy_admin.dataitems import DataItem
-from privacy_admin.validation import FieldErrors, refuse
+from privacy_admin.core import hooks
+from privacy_admin.core.actor import Actor
+from privacy_admin.core.dataitems import DataItem
+from privacy_admin.core.dates import today
+from privacy_admin.core.errors import FieldErrors, refuse
+from privacy_admin.core.text import SHORT_MESSAGES, clean_text
 
 from .models import CollectionSource, RegisterEntry
 
@@ -92,17 +97,10 @@ BOOLEAN_FIELDS: tuple[str, ...] = ("outsourced", "online_connection", "sensitive
 REASON_MAX = 100
 TEXTFIELD_MAX = 4000
 CODE_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
-_LINE_BREAKS = frozenset("\n\r\t")
 
 START_BEFORE_REGISTRATION = (
     "事務の開始日は登録日以後の日付にしてください（要綱 第16条第2項: 事務を開始しようとするときに登録）"
 )
-
-
-def today() -> dt.date:
-    """The library's calendar day (Asia/Tokyo)."""
-    return timezone.localdate()
 
 
 def model_field(name: str) -> models.Field:
@@ -119,22 +117,22 @@ def _max_length(name: str) -> int:
     return model_field(name).max_length or TEXTFIELD_MAX
 
 
+# The register's own wording: "使用できない文字", and the bound without the count.
+_MESSAGES = replace(SHORT_MESSAGES, invisible=gettext_noop("%(label)sに使用できない文字が含まれています。"))
+
+
 def _clean_text(errors: FieldErrors, name: str, raw: object) -> str:
-    if raw is None:
-        raw = ""
-    if not isinstance(raw, str):
-        errors.add(name, f"{field_label(name)}は文字列で入力してください。")
-        return ""
-    value = unicodedata.normalize("NFC", raw).strip()
-    allowed = _LINE_BREAKS if name in MULTILINE_FIELDS else frozenset()
-    if any(unicodedata.category(c) in _INVISIBLE and c not in allowed for c in value):
-        errors.add(name, f"{field_label(name)}に使用できない文字が含まれています。")
-    limit = _max_length(name)
-    if len(value) > limit:
-        errors.add(name, f"{field_label(name)}は{limit}文字以内で入力してください。")
-    if not value and name in REQUIRED_TEXT:
-        errors.add(name, f"{field_label(name)}を入力してください（要綱 {REQUIRED_TEXT[name]}）。")
-    return value
+    return clean_text(
+        errors,
+        name,
+        raw,
+        label=field_label(name),
+        required=name in REQUIRED_TEXT,
+        limit=_max_length(name),
+        multiline=name in MULTILINE_FIELDS,
+        messages=_MESSAGES,
+        required_message=f"{field_label(name)}を入力してください（要綱 {REQUIRED_TEXT.get(name, '')}）。",
+    )
 
 
 def _clean_choices(
@@ -218,14 +216,19 @@ def _check_not_future(errors: FieldErrors, name: str, day: dt.date | None) -> No
 
 
 def _clean_reason(errors: FieldErrors, key: str, raw: object, *, what: str) -> str:
-    value = unicodedata.normalize("NFC", raw).strip() if isinstance(raw, str) else ""
-    if not value:
-        errors.add(key, f"{what}の理由を入力してください。")
-    elif any(unicodedata.category(c) in _INVISIBLE for c in value):
-        errors.add(key, "理由に使用できない文字（改行など）が含まれています。")
-    elif len(value) > REASON_MAX:
-        errors.add(key, f"理由は{REASON_MAX}文字以内で入力してください。")
-    return value
+    return clean_text(
+        errors,
+        key,
+        raw if isinstance(raw, str) else "",
+        label="理由",
+        required=True,
+        limit=REASON_MAX,
+        messages=replace(
+            _MESSAGES, invisible=gettext_noop("理由に使用できない文字（改行など）が含まれています。")
+        ),
+        required_message=f"{what}の理由を入力してください。",
+        first_only=True,
+    )
 
 
 def next_number() -> int:
@@ -243,7 +246,7 @@ def _ensure_history_baseline(entry: RegisterEntry) -> None:
     )
 
 
-def _save(entry: RegisterEntry, *, actor: Any, reason: str) -> None:
+def _save(entry: RegisterEntry, *, actor: Actor, reason: str) -> None:
     # simple-history: who and why, whichever interface (page, API, command) made the change.
     entry._change_reason = reason  # type: ignore[attr-defined]
     entry._history_user = actor if getattr(actor, "is_authenticated", False) else None  # type: ignore[attr-defined]
@@ -257,7 +260,7 @@ def _save(entry: RegisterEntry, *, actor: Any, reason: str) -> None:
         ) from None
 
 
-def register_entry_create(*, actor: Any, **fields: Any) -> RegisterEntry:
+def register_entry_create(*, actor: Actor, **fields: Any) -> RegisterEntry:
     """Register a 個人情報取扱事務 before it starts (要綱 第16条第1項・第2項).
 
     ``fields`` are the entry's items (``CREATE_FIELDS``). The number defaults to the highest + 1, the
@@ -320,7 +323,7 @@ def register_entry_create(*, actor: Any, **fields: Any) -> RegisterEntry:
 
 
 def register_entry_change(
-    *, actor: Any, entry: RegisterEntry, reason: str, changed_on: dt.date | None = None, **changes: Any
+    *, actor: Actor, entry: RegisterEntry, reason: str, changed_on: dt.date | None = None, **changes: Any
 ) -> RegisterEntry:
     """Change a registered entry (要綱 第16条第2項後段: changes are registered too).
 
@@ -370,8 +373,6 @@ def register_entry_change(
 
 def abolition_blockers(entry: RegisterEntry) -> list[str]:
     """Why ``entry`` cannot be abolished yet: the code's declarations and the contracts that name it."""
-    from outsourcing.models import Contract
-
     from .inventory import declared_fields
 
     blockers = []
@@ -382,22 +383,12 @@ def abolition_blockers(entry: RegisterEntry) -> list[str]:
             f"システムのフィールドがこの事務の記録項目として宣言されています（{shown}）。"
             "その処理を止めるか、宣言を別の事務に移してから廃止してください。"
         )
-    contracts = list(
-        Contract.objects.filter(register_entry=entry)
-        .exclude(status=Contract.Status.ENDED)
-        .order_by("number")
-        .values_list("number", flat=True)
-    )
-    if contracts:
-        blockers.append(
-            f"終了していない委託契約がこの事務を参照しています（{'、'.join(contracts)}）。"
-            "契約を終了してから廃止してください。"
-        )
+    blockers.extend(hooks.call(hooks.ENTRY_BLOCKERS, entry, default=[]))
     return blockers
 
 
 def register_entry_abolish(
-    *, actor: Any, entry: RegisterEntry, abolished_on: dt.date | None, reason: str
+    *, actor: Actor, entry: RegisterEntry, abolished_on: dt.date | None, reason: str
 ) -> RegisterEntry:
     """Strike out the registration of an abolished activity (要綱 第16条第4項).
 

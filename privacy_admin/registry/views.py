@@ -18,11 +18,12 @@ from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from privacy_admin.accounts.permissions import role_required
-from privacy_admin.accounts.roles import Role, has_role
+from privacy_admin.audit.permissions import role_required
+from privacy_admin.core.errors import add_service_errors
+from privacy_admin.core.roles import Role, has_role
 
 from . import inventory, selectors, services
-from .forms import REQUIRED_FIELDS, AbolishForm, EntryChangeForm, EntryCreateForm, add_errors
+from .forms import REQUIRED_FIELDS, AbolishForm, EntryChangeForm, EntryCreateForm
 from .models import RegisterEntry
 
 READERS = (Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)
@@ -138,7 +139,7 @@ def entry_create(request: HttpRequest) -> HttpResponse:
             try:
                 entry = services.register_entry_create(actor=request.user, **form.service_values())
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request, gettext_now("第%(number)s号「%(name)s」を登録しました。") % _names(entry)
@@ -170,7 +171,7 @@ def entry_change(request: HttpRequest, pk: int) -> HttpResponse:
                     **form.service_values(),
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request, gettext_now("第%(number)s号「%(name)s」の変更を登録しました。") % _names(entry)
@@ -204,7 +205,7 @@ def entry_abolish(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data.get("reason") or "",
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,

@@ -13,8 +13,8 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 
-from patrons.rules import mask_card_number
-from privacy_admin.wareki import STYLES, format_japanese_date
+from privacy_admin.core.dates import STYLES, format_japanese_date
+from privacy_admin.core.text import mask_card_number
 
 register = template.Library()
 

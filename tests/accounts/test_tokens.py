@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 
 from privacy_admin.accounts import tokens
 from privacy_admin.accounts.models import ApiToken, CredentialGeneration
-from privacy_admin.accounts.roles import Role
 from privacy_admin.accounts.services import api_token_authenticate, api_token_create, api_token_revoke
+from privacy_admin.core.roles import Role
 
 pytestmark = pytest.mark.needs_postgres
 
@@ -71,7 +71,7 @@ def test_the_remembered_user_keeps_its_roles(raw: str, django_assert_num_queries
     with django_assert_num_queries(1):  # the generation; no token, user or group query
         user = api_token_authenticate(raw)
     assert user.groups.model  # a real user model instance
-    from privacy_admin.accounts.roles import has_role
+    from privacy_admin.core.roles import has_role
 
     with django_assert_num_queries(0):
         assert has_role(user, Role.COUNTER)

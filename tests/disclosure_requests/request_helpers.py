@@ -22,6 +22,7 @@ from disclosure_requests.models import (
     PrivacyRequest,
     ThirdPartyConsultation,
 )
+from disclosure_requests.services import _common as services_common
 from privacy_admin.audit.models import AuditEvent
 
 TODAY = dt.date(2026, 6, 15)  # a Monday
@@ -34,8 +35,11 @@ def d(month: int, day: int, year: int = 2026) -> dt.date:
 
 @pytest.fixture
 def today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
-    """Freeze the services' "today" (every rule that says "not in the future" reads it)."""
-    monkeypatch.setattr(services, "_local_today", lambda: TODAY)
+    """Freeze the services' "today" (every rule that says "not in the future" reads it).
+
+    Every stage of ``disclosure_requests.services`` reads it through ``_common.today()``.
+    """
+    monkeypatch.setattr(services_common, "_local_today", lambda: TODAY)
     return TODAY
 
 

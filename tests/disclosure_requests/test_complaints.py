@@ -14,6 +14,7 @@ from disclosure_requests import complaints
 from disclosure_requests.models import Channel, Complaint
 from privacy_admin.audit.labels import ACTION_GROUP_LABELS, ACTION_LABELS
 from privacy_admin.audit.models import AuditEvent
+from privacy_admin.core.calendar import fiscal_year_label
 
 from . import factories as f
 
@@ -171,7 +172,7 @@ def test_count_by_fiscal_year_runs_april_to_march(privacy_officer: Any) -> None:
     assert complaints.complaints_count_by_fiscal_year(2024)["received"] == 1
     assert complaints.complaints_count_by_fiscal_year(2026)["received"] == 1
     assert complaints.complaint_fiscal_years() == [2026, 2025, 2024]
-    assert complaints.fiscal_year_label(2019) == "令和元年度"
+    assert fiscal_year_label(2019) == "令和元年度"
 
 
 # --- pages -----------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from disclosure_requests.models import (
 )
 from privacy_admin.audit.labels import ACTION_GROUP_LABELS, ACTION_LABELS
 from privacy_admin.audit.models import AuditEvent
-from privacy_admin.wareki import to_wareki
+from privacy_admin.core.dates import to_wareki
 
 from . import factories as f
 

@@ -18,8 +18,8 @@ from loans.models import DamageCase, Item, Loan, Notice, Reservation
 from patrons.models import IdentityCheck, Patron
 from privacy_admin.audit.models import AuditEvent
 from privacy_admin.audit.services import audit_record
-from privacy_admin.dataitems import PERSONAL_FIELDS, DataItem
-from privacy_admin.wareki import to_wareki
+from privacy_admin.core.dataitems import PERSONAL_FIELDS, DataItem
+from privacy_admin.core.dates import to_wareki
 from tests.factories import make_patron
 
 from . import factories as f
@@ -158,7 +158,7 @@ def test_registration_is_generated_from_the_field_inventory(
 def test_field_added_to_the_inventory_appears(
     privacy_officer: Any, request_for: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from privacy_admin.dataitems import PersonalField
+    from privacy_admin.core.dataitems import PersonalField
 
     key = ("patrons.Patron", "cancelled_on")
     monkeypatch.setitem(

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from django.contrib import admin
 
-from disclosure_requests.deadlines import Calendar
 from disclosure_requests.models import ClosedDay, PrivacyRequest, RuleProfile
 from disclosure_requests.profiles import (
     DAY_FIELDS,
@@ -18,6 +17,7 @@ from disclosure_requests.profiles import (
 )
 from privacy_admin.audit.labels import ACTION_GROUP_LABELS, ACTION_LABELS
 from privacy_admin.audit.models import AuditEvent
+from privacy_admin.core.calendar import Calendar
 
 pytestmark = pytest.mark.django_db
 

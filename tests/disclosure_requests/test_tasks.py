@@ -23,9 +23,9 @@ from disclosure_requests.models import (
     RequestStatus,
     ThirdPartyConsultation,
 )
-from privacy_admin.accounts.roles import Role
 from privacy_admin.audit.models import AuditEvent
 from privacy_admin.celery import app
+from privacy_admin.core.roles import Role
 from tests.factories import UserFactory, make_patron
 
 from .request_helpers import REQUESTER, d, receive, today  # noqa: F401

@@ -68,7 +68,7 @@ from loans.safety_net import safety_net_run
 from patrons import services as patron_services
 from patrons.models import Branch, Patron, PatronCategory
 from patrons.rules import make_card_number
-from privacy_admin.accounts.roles import Role
+from privacy_admin.core.roles import Role
 from tests.factories import make_patron, make_staff
 
 PATRON_TABLE = Patron._meta.db_table

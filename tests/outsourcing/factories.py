@@ -15,7 +15,7 @@ from typing import Any, cast
 from outsourcing.models import Clause, ClauseAgreement, Contract, Contractor, Handler, TrainingSession
 from outsourcing.presets import PICKUP_ITEMS, SCHOOL_ITEMS
 from patrons.models import Branch
-from privacy_admin.accounts.roles import Role
+from privacy_admin.core.roles import Role
 from privacy_admin.registry.models import RegisterEntry
 
 from ..factories import make_staff

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from outsourcing import access_review as review
-from privacy_admin.accounts.roles import Role
 from privacy_admin.audit import services as audit_services
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core.roles import Role
 from tests.factories import make_staff
 
 from .factories import make_contract, make_operator

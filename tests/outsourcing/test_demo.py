@@ -12,10 +12,10 @@ from outsourcing.demo import DEMO_OPERATORS, seed_contracts
 from outsourcing.gate import ContractState, contract_state, operator_may_work
 from outsourcing.models import Contract, Contractor, Handler, TrainingSession
 from outsourcing.presets import PICKUP_ITEMS, SCHOOL_ITEMS
-from outsourcing.scope import scope_for
 from patrons.models import Branch
 from privacy_admin.accounts.models import PasswordState
-from privacy_admin.accounts.roles import Role
+from privacy_admin.core.roles import Role
+from privacy_admin.core.scope import scope_for
 
 from ..factories import make_branch, make_staff
 

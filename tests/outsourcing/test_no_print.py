@@ -23,9 +23,9 @@ from django.utils.html import escapejs
 from outsourcing import print_guard
 from outsourcing.middleware import is_download
 from privacy_admin import urls as root_urls
-from privacy_admin.accounts.permissions import role_required
-from privacy_admin.accounts.roles import Role
 from privacy_admin.audit.models import AuditEvent, Outcome
+from privacy_admin.audit.permissions import role_required
+from privacy_admin.core.roles import Role
 
 from .scope_world import OPERATOR_MIDDLEWARE, World, build_world, install_operator_middleware
 from .test_scope_pages import PAGE_CASES, PageCase

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from outsourcing import oversight, oversight_tasks
 from outsourcing.models import Clause, Contract, Handler
-from privacy_admin.accounts.roles import Role
 from privacy_admin.audit.models import AuditEvent
+from privacy_admin.core.roles import Role
 from tests.factories import make_patron, make_staff
 
 from .factories import make_contract, make_operator

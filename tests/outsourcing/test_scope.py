@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 from django.http import Http404
 
-from outsourcing.scope import NOTHING, UNRESTRICTED, scope_for
 from patrons.selectors import get_patron_for, patrons_visible_to
 from privacy_admin.audit.models import AuditEvent
+from privacy_admin.core.scope import NOTHING, UNRESTRICTED, scope_for
 
 from ..factories import make_patron
 

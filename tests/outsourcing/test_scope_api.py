@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from privacy_admin.accounts.roles import Role
 from privacy_admin.accounts.services import api_token_create
 from privacy_admin.api import api
 from privacy_admin.audit.models import AuditEvent, Outcome
+from privacy_admin.core.roles import Role
 
 from .scope_world import World, build_world
 

@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 
 from loans import selectors as loan_selectors
-from outsourcing.scope import NOTHING, UNRESTRICTED, Scope, scope_for
-from outsourcing.scope_fields import (
+from patrons.selectors import patrons_visible_to
+from privacy_admin.core.dataitems import PERSONAL_FIELDS, DataItem
+from privacy_admin.core.scope import NOTHING, UNRESTRICTED, Scope, scope_for
+from privacy_admin.core.scope_fields import (
     Capability,
     allowed_items,
     capabilities,
@@ -21,8 +23,6 @@ from outsourcing.scope_fields import (
     shown_loan,
     shown_reservation,
 )
-from patrons.selectors import patrons_visible_to
-from privacy_admin.dataitems import PERSONAL_FIELDS, DataItem
 
 from .factories import PICKUP_ITEMS, SCHOOL_ITEMS, make_contract, make_operator
 from .scope_world import World, build_world
@@ -173,7 +173,7 @@ def test_api_values_withhold_the_card_number_from_the_school(world: World) -> No
 
 
 def test_api_values_cover_every_declared_patron_field_but_internal_ones() -> None:
-    from outsourcing.scope_fields import _API_FIELDS
+    from privacy_admin.core.scope_fields import _API_FIELDS
 
     declared = {name for (label, name) in PERSONAL_FIELDS if label == "patrons.Patron"}
     assert declared - set(_API_FIELDS.values()) == {"duplicate_key"}

@@ -18,8 +18,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from loans.models import Item, Loan, Reservation
-from privacy_admin.accounts.roles import Role
 from privacy_admin.audit.models import AuditEvent, Outcome
+from privacy_admin.core.roles import Role
 
 from .scope_world import World, build_world, install_operator_middleware
 
@@ -272,7 +272,7 @@ def test_operator_cannot_cancel_a_reservation_through_the_pickup_page(world: Wor
 
 
 def test_operator_menu_follows_the_contract(world: World, counter_staff: Any) -> None:
-    from outsourcing.scope_fields import operator_pages
+    from privacy_admin.core.scope_fields import operator_pages
 
     assert [n for n, _label in operator_pages(world.op_east)] == [
         "patrons:find",

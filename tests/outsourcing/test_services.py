@@ -16,9 +16,9 @@ from outsourcing import operators, services
 from outsourcing.gate import ContractState, contract_state, operator_may_work
 from outsourcing.models import Clause, ClauseAgreement, Contract, ContractorChange, Handler
 from privacy_admin.accounts.models import PasswordState
-from privacy_admin.accounts.roles import Role, roles_of
 from privacy_admin.audit.models import AuditEvent
-from privacy_admin.dataitems import DataItem
+from privacy_admin.core.dataitems import DataItem
+from privacy_admin.core.roles import Role, roles_of
 from privacy_admin.registry.models import RegisterEntry
 
 from ..factories import make_branch

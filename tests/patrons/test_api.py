@@ -10,11 +10,11 @@ import pytest
 from django.contrib.auth.hashers import check_password
 from django.test import Client
 
-from outsourcing.scope import Scope
 from patrons.models import Branch, IdentityCheck, PaperApplicationForm, Patron, PatronStatus
 from privacy_admin.accounts.services import api_token_create
 from privacy_admin.audit.models import AuditEvent
-from privacy_admin.dataitems import DataItem
+from privacy_admin.core.dataitems import DataItem
+from privacy_admin.core.scope import Scope
 from tests.factories import BranchFactory, CategoryFactory, PatronFactory
 
 DENIED = {"detail": "この操作を行う権限がありません。"}

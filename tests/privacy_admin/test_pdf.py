@@ -1,4 +1,4 @@
-"""privacy_admin.pdf: WeasyPrint renders Japanese with the embedded IPAex font, and nothing is fetched
+"""privacy_admin.core.pdf: WeasyPrint renders Japanese with the embedded IPAex font, and nothing is fetched
 but files under static/."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from privacy_admin import pdf
+from privacy_admin.core import pdf
 
 JAPANESE = "保有個人情報開示決定通知書"
 

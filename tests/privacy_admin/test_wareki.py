@@ -1,4 +1,4 @@
-"""privacy_admin.wareki: 和暦 / 西暦 formatting."""
+"""privacy_admin.core.dates: 和暦 / 西暦 formatting."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from privacy_admin.wareki import ERAS, format_japanese_date, to_seireki, to_wareki, to_wareki_era_year
+from privacy_admin.core.dates import ERAS, format_japanese_date, to_seireki, to_wareki, to_wareki_era_year
 
 D = datetime.date
 

@@ -11,7 +11,7 @@ import pytest
 from django.core import serializers
 
 from privacy_admin.audit.models import AuditEvent
-from privacy_admin.dataitems import DataItem
+from privacy_admin.core.dataitems import DataItem
 from privacy_admin.registry import incident_common
 from privacy_admin.registry import incidents as services
 from privacy_admin.registry.models import Incident

@@ -11,7 +11,8 @@ from django.test import Client
 
 from privacy_admin.accounts.services import api_token_create
 from privacy_admin.audit.models import AuditEvent
-from privacy_admin.registry import entries, services
+from privacy_admin.core import register_entries as entries
+from privacy_admin.registry import services
 from privacy_admin.registry.models import RegisterEntry
 
 from .factories import make_entry

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from privacy_admin.registry import demo, entries, inventory, selectors
+from privacy_admin.core import register_entries as entries
+from privacy_admin.registry import demo, inventory, selectors
 from privacy_admin.registry.models import RegisterEntry
 
 from .register_helpers import freeze_today  # noqa: F401

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from disclosure_requests.deadlines import Calendar
+from privacy_admin.core.calendar import Calendar
 from privacy_admin.registry import incident_deadlines as rules
 from privacy_admin.registry.incident_deadlines import Progress, Step, Triggers
 

@@ -14,7 +14,7 @@ from django.http import Http404
 
 from privacy_admin.audit.labels import ACTION_LABELS
 from privacy_admin.audit.models import AuditEvent
-from privacy_admin.dataitems import DataItem
+from privacy_admin.core.dataitems import DataItem
 from privacy_admin.registry import incident_selectors as selectors
 from privacy_admin.registry import incidents as services
 from privacy_admin.registry.incident_deadlines import Step

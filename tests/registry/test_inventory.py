@@ -14,9 +14,10 @@ from django.db import models
 from django.test.utils import isolate_apps
 
 from patrons.models import Patron
-from privacy_admin import dataitems
-from privacy_admin.dataitems import DataItem
-from privacy_admin.registry import entries, inventory
+from privacy_admin.core import dataitems
+from privacy_admin.core import register_entries as entries
+from privacy_admin.core.dataitems import DataItem
+from privacy_admin.registry import inventory
 from privacy_admin.registry.models import RegisterEntry
 
 from .factories import make_entry

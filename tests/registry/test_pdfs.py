@@ -11,7 +11,7 @@ import pypdf
 import pytest
 from django.test import override_settings
 
-from privacy_admin.registry import entries as core_codes
+from privacy_admin.core import register_entries as core_codes
 from privacy_admin.registry import pdfs, register_pdf, services
 from privacy_admin.registry.inventory import entry_record_items
 from privacy_admin.registry.models import RegisterEntry

@@ -80,7 +80,7 @@ def test_public_pdfs_are_served_when_the_cache_is_down(
     dead_cache: Any, client: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     entry = RegisterEntry.objects.get(code="library-use")
-    with caplog.at_level(logging.WARNING, logger="privacy_admin.cache_guard"):
+    with caplog.at_level(logging.WARNING, logger="privacy_admin.core.cache_guard"):
         response = client.get(reverse("register_print:entry_pdf", args=[entry.pk]))
         register = client.get(reverse("register_print:public_register_pdf"))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from privacy_admin.registry import entries, public_views, services
+from privacy_admin.core import register_entries as entries
+from privacy_admin.registry import public_views, services
 from privacy_admin.registry.models import RegisterEntry
 from tests.factories import make_patron
 

@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from outsourcing.models import Contract
 from privacy_admin.audit.labels import ACTION_GROUP_LABELS, ACTION_LABELS
 from privacy_admin.audit.models import AuditEvent
-from privacy_admin.registry import entries, selectors, services
+from privacy_admin.core import register_entries as entries
+from privacy_admin.registry import selectors, services
 from privacy_admin.registry.models import RegisterEntry
 from tests.outsourcing.factories import make_contract
 

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from privacy_admin.audit.models import AuditEvent
-from privacy_admin.registry import entries, services
+from privacy_admin.core import register_entries as entries
+from privacy_admin.registry import services
 from privacy_admin.registry.models import RegisterEntry
 
 from .factories import make_entry

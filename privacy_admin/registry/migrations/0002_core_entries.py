@@ -1,6 +1,6 @@
 """Register the processing the product's own code performs (要綱 第16条第2項: before it starts).
 
-Every personal-data field in the inventory names one of these codes (privacy_admin.registry.entries),
+Every personal-data field in the inventory names one of these codes (privacy_admin.core.register_entries),
 so ``manage.py privacy_inventory --check`` passes on a fresh database. Administrators edit the wording
 in the register pages afterwards (changes are kept in its history).
 """

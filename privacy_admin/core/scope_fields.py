@@ -1,6 +1,7 @@
-"""What a contractor's operator may do and see, field by field (domain.md §6; 練馬区 諮問第23号 (002), 新宿区 報告 (004)).
+"""What a contractor's operator may do and see, field by field — pure rules over a ``Scope``, used by
+patrons, loans, accounts and outsourcing alike (domain.md §6; 練馬区 諮問第23号 (002), 新宿区 報告 (004)).
 
-``outsourcing.scope`` says *which* branches and data items a contract grants. This module turns that
+``privacy_admin.core.scope`` (implemented by ``outsourcing.scope``) says *which* branches and data items a contract grants. This module turns that
 into (a) the counter functions an operator may use and (b) projections of patrons, loans and
 reservations that carry only the values the scope allows. Views and API endpoints hand templates and
 JSON these projections, never the model rows, so a template cannot show what the contract does not
@@ -56,9 +57,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from privacy_admin.dataitems import PERSONAL_FIELDS, DataItem
-
+from .dataitems import PERSONAL_FIELDS, DataItem
 from .scope import Scope, scope_for
+from .text import mask_card_number
 
 # 004: 学習内容（貸出記録に限定）— the record of a loan: the item, its title and its due date.
 _IMPLIED: dict[str, frozenset[str]] = {
@@ -140,8 +141,6 @@ def item_of(model_label: str, field_name: str) -> str:
 
 
 def mask(card_number: str) -> str:
-    from patrons.rules import mask_card_number
-
     return mask_card_number(card_number)
 
 

@@ -23,8 +23,8 @@ from outsourcing.demo import seed_contracts
 from patrons import services
 from patrons.models import Branch, Patron, PatronCategory
 from privacy_admin.accounts.models import StaffProfile
-from privacy_admin.accounts.roles import Role
 from privacy_admin.audit.context import audit_context
+from privacy_admin.core.roles import Role
 from privacy_admin.registry.demo import seed_register
 from privacy_admin.registry.incident_demo import seed_incidents
 

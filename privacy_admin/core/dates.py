@@ -1,4 +1,4 @@
-"""Japanese calendar (和暦) and Gregorian (西暦) date formatting. Pure Python, no Django.
+"""The library's day and its Japanese calendar (和暦) and Gregorian (西暦) formatting.
 
 Dates before 1873-01-01 are refused: Japan adopted the Gregorian calendar on 明治6年1月1日, and
 earlier 明治 dates were lunisolar, so a Gregorian date cannot be rendered as one truthfully.
@@ -8,7 +8,20 @@ from __future__ import annotations
 
 import datetime
 
-__all__ = ["ERAS", "format_japanese_date", "to_seireki", "to_wareki", "to_wareki_era_year"]
+from django.conf import settings
+from django.utils import timezone
+
+__all__ = [
+    "ERAS",
+    "ERA_INITIALS",
+    "era_year_code",
+    "format_date",
+    "format_japanese_date",
+    "to_seireki",
+    "to_wareki",
+    "to_wareki_era_year",
+    "today",
+]
 
 # (name, first day in the Gregorian calendar). A day before a start belongs to the previous era
 # (1989-01-07 is 昭和64年1月7日).
@@ -21,6 +34,9 @@ ERAS: tuple[tuple[str, datetime.date], ...] = (
 )
 
 GREGORIAN_ADOPTED = datetime.date(1873, 1, 1)
+
+# The era's initial, as record numbers write the year (R8-開示-0001).
+ERA_INITIALS: dict[str, str] = {"令和": "R", "平成": "H", "昭和": "S", "大正": "T", "明治": "M"}
 
 STYLES = ("wareki", "seireki")
 
@@ -64,6 +80,15 @@ def format_japanese_date(d: datetime.date | datetime.datetime, *, style: str = "
 
 def format_date(d: datetime.date | datetime.datetime) -> str:
     """``d`` in the library's configured style (setting DATE_ERA_STYLE: 和暦 or 西暦), for messages."""
-    from django.conf import settings
-
     return format_japanese_date(d, style=settings.DATE_ERA_STYLE)
+
+
+def era_year_code(d: datetime.date) -> str:
+    """``R8`` for 2026-11-21: the era's initial and the year within it (元年 is 1)."""
+    era, year = to_wareki_era_year(d)
+    return f"{ERA_INITIALS.get(era, era)}{year}"
+
+
+def today() -> datetime.date:
+    """The library's calendar day (TIME_ZONE, Asia/Tokyo)."""
+    return timezone.localdate()

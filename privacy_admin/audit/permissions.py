@@ -1,4 +1,5 @@
-"""Who may use a page. Refusals are answered 403 and written to the access log."""
+"""Who may use a page. Refusals are answered 403 and written to the access log (here, below every app
+that has pages, the access log's own included)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from privacy_admin.audit.models import Outcome
-from privacy_admin.audit.services import audit_record
+from privacy_admin.core.roles import has_role
 
-from .roles import has_role
+from .models import Outcome
+from .services import audit_record
 
 
 def record_denied(request: HttpRequest, *, target: str) -> None:

@@ -1,4 +1,5 @@
-"""Staff roles (domain.md §1). A role is a Django group of the same name.
+"""Staff roles (domain.md §1). A role is a Django group of the same name. In the kernel: the access log
+records the role of every actor, and every app admits roles.
 
 Views and API endpoints state the roles they admit; selectors take the actor, so that contract scope
 (outsourcing) narrows what an operator reaches without rewriting views.
