@@ -734,6 +734,7 @@ def letter_preview(
         request=request, kind=kind, consultation=consultation, issued_on=timezone.localdate()
     )
     audit_record(
+        standalone=True,
         actor=actor,
         action="letter.preview",
         target_type="privacy_request",
@@ -747,6 +748,7 @@ def letter_preview(
 def letter_record_download(*, actor: Any, letter: Letter) -> None:
     """Every download of an issued letter is audited ("letter.download")."""
     audit_record(
+        standalone=True,
         actor=actor,
         action="letter.download",
         target_type="privacy_request",

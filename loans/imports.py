@@ -108,6 +108,7 @@ def items_import_csv(*, actor: Any, file_bytes: bytes, dry_run: bool = False) ->
     def refused(rejected: CsvRejected) -> None:
         detail = {"rejected": rejected.code, "dry_run": dry_run}
         audit_record(
+            standalone=True,
             actor=actor,
             action="circulation.item_import",
             target_type="item",
@@ -213,6 +214,7 @@ def items_import_csv(*, actor: Any, file_bytes: bytes, dry_run: bool = False) ->
             created = 0
     if errors or dry_run:
         audit_record(
+            standalone=True,
             actor=actor,
             action="circulation.item_import",
             target_type="item",

@@ -586,6 +586,7 @@ def phone_rows(*, branch: Branch | None = None, on: dt.date | None = None) -> li
 def phone_sheet_record_view(*, actor: Any, rows: list[PhoneRow], branch: Branch | None = None) -> None:
     """The sheet shows given names and phone numbers: one event naming who was shown (ids only)."""
     audit_record(
+        standalone=True,
         actor=actor,
         action="notice.phone_sheet_view",
         target_type="notice",

@@ -59,6 +59,7 @@ def damage_cases_visible_to(actor: Any) -> QuerySet[DamageCase]:
 
 def _out_of_scope(actor: Any, *, patron_id: int, lookup: str) -> Http404:
     audit_record(
+        standalone=True,
         actor=actor,
         action="circulation.out_of_scope",
         target_type="patron",
@@ -76,6 +77,7 @@ def out_of_scope(actor: Any, *, target_type: str, target_id: str, lookup: str) -
     Names the view or branch only: no patron, no item.
     """
     audit_record(
+        standalone=True,
         actor=actor,
         action="circulation.out_of_scope",
         target_type=target_type,

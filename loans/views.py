@@ -503,6 +503,7 @@ def _hold_shelf(request: HttpRequest, branch: Branch) -> list[scope_fields.Shown
         for r in selectors.reservations_for_pickup_counter(request.user, branch)[:200]
     ]
     audit_record(
+        standalone=True,
         actor=request.user,
         action="circulation.hold_shelf_view",
         target_type="branch",
@@ -707,6 +708,7 @@ def damage_cases(request: HttpRequest) -> HttpResponse:
     cases = selectors.damage_cases_open(request.user, branch=branch)
     page = Paginator(cases, DAMAGE_CASES_PER_PAGE).get_page(request.GET.get("page"))
     audit_record(
+        standalone=True,
         actor=request.user,
         action="circulation.damage_list_view",
         target_type="damage_case",

@@ -41,6 +41,7 @@ def _operator_account(user: Any) -> bool:
 def record_refusal(user: Any, *, action: str = "operator.sign_in_refused") -> None:
     handler = operator_handler(user)
     audit_record(
+        standalone=True,
         actor=None,
         action=action,
         target_type="contract",
@@ -101,6 +102,7 @@ class OperatorGateMiddleware:
             handler = operator_handler(user)
             if handler is not None:
                 audit_record(
+                    standalone=True,
                     actor=user,
                     action="operator.session_ended",
                     target_type="contract",

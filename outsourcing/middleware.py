@@ -77,6 +77,7 @@ class OperatorSessionMiddleware:
             return self.get_response(request)
         if request.path.startswith(_admin_prefix()):
             audit_record(
+                standalone=True,
                 actor=user,
                 action="operator.admin_denied",
                 target_type="view",
@@ -88,6 +89,7 @@ class OperatorSessionMiddleware:
         response = self.get_response(request)
         if is_download(response):
             audit_record(
+                standalone=True,
                 actor=user,
                 action="operator.export_denied",
                 target_type="view",

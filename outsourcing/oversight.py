@@ -216,6 +216,7 @@ def report_review(*, actor: Any, report: BusinessReport, comment: str) -> Busine
 def report_record_out_of_scope(*, actor: Any, what: str, target_id: object) -> None:
     """An operator asked for a contract or report outside their own: answered 404, and logged."""
     audit_record(
+        standalone=True,
         actor=actor,
         action="oversight.report_out_of_scope",
         target_type=what,
@@ -472,6 +473,7 @@ def access_review_record_view(
 ) -> None:
     """Reading what operators did is a look at personal data about them: audited ``access_review.view``."""
     audit_record(
+        standalone=True,
         actor=actor,
         action="access_review.view",
         target_type="user" if operator_id is not None else "access_review",
@@ -485,6 +487,7 @@ def access_review_record_download(
 ) -> None:
     """The monthly review PDF leaves the system: audited ``access_review.download``."""
     audit_record(
+        standalone=True,
         actor=actor,
         action="access_review.download",
         target_type="user" if operator_id is not None else "access_review",

@@ -60,6 +60,7 @@ def print_attempt(request: HttpRequest) -> HttpResponse:
         return response
     if within:
         audit_record(
+            standalone=True,
             actor=request.user,
             action="operator.print_attempt",
             target_type="view",

@@ -232,7 +232,9 @@ def contract_update(*, actor: Any, contract: Contract, data: ContractInput) -> C
 
 def contract_record_view(*, actor: Any, contract: Contract) -> None:
     """The detail page names the handlers (personal data of the contractor's staff): each look is logged."""
-    audit_record(actor=actor, action="contract.view", target_type="contract", target_id=contract.pk)
+    audit_record(
+        standalone=True, actor=actor, action="contract.view", target_type="contract", target_id=contract.pk
+    )
 
 
 def contract_record_procedure(

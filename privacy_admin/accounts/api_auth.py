@@ -32,6 +32,7 @@ def _route_of(request: HttpRequest) -> str:
 
 def _deny(request: HttpRequest, user: Any) -> HttpError:
     audit_record(
+        standalone=True,
         actor=user,
         action="access.denied",
         target_type="api",

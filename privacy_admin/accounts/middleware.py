@@ -29,6 +29,7 @@ class IdleTimeoutMiddleware:
             if last_seen is not None and now - int(last_seen) > settings.SESSION_IDLE_TIMEOUT_SECONDS:
                 actor = user
                 audit_record(
+                    standalone=True,
                     actor=actor,
                     action="auth.logout",
                     target_type="user",

@@ -97,6 +97,7 @@ def otp_device_remove(*, actor: Any, user: Any) -> None:
 
 def otp_failure_record(*, user: Any) -> None:
     audit_record(
+        standalone=True,
         actor=None,
         action="auth.otp_failed",
         target_type="user",

@@ -31,7 +31,7 @@ def _known_user(username: object) -> Any:
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def on_login(sender: object, request: Any, user: Any, **kwargs: object) -> None:
-    audit_record(actor=user, action="auth.login", target_type="user", target_id=user.pk)
+    audit_record(standalone=True, actor=user, action="auth.login", target_type="user", target_id=user.pk)
 
 
 @receiver(user_logged_in, dispatch_uid="account_security_on_login")
@@ -47,7 +47,7 @@ def on_login_security(sender: object, request: Any, user: Any, **kwargs: object)
 def on_logout(sender: object, request: Any, user: Any, **kwargs: object) -> None:
     if user is None or getattr(request, "_idle_logout", False):
         return  # an idle logout was already recorded with its reason
-    audit_record(actor=user, action="auth.logout", target_type="user", target_id=user.pk)
+    audit_record(standalone=True, actor=user, action="auth.logout", target_type="user", target_id=user.pk)
 
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")
@@ -56,6 +56,7 @@ def on_login_failed(
 ) -> None:
     user = _known_user(credentials.get("username"))
     audit_record(
+        standalone=True,
         actor=None,
         action="auth.login_failed",
         target_type="user",
@@ -71,6 +72,7 @@ def on_locked_out(
 ) -> None:
     user = _known_user(username)
     audit_record(
+        standalone=True,
         actor=None,
         action="auth.locked_out",
         target_type="user",

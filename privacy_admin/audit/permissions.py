@@ -19,6 +19,7 @@ from .services import audit_record
 
 def record_denied(request: HttpRequest, *, target: str) -> None:
     audit_record(
+        standalone=True,
         actor=request.user,
         action="access.denied",
         target_type="view",

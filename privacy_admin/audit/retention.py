@@ -83,6 +83,7 @@ def audit_purge_expired(*, now: dt.datetime | None = None, batch_size: int = 500
                 deleted = _purge_batch(cutoff=cutoff, batch_size=batch_size)
         except AuditChainBrokenError:
             audit_record(
+                standalone=True,
                 actor=None,
                 action="audit.purge",
                 target_type="audit_log",

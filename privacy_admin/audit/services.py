@@ -1,8 +1,8 @@
 """Writing to the access log.
 
 ``audit_record`` is called by every service inside the same ``transaction.atomic()`` as the change it
-records (Zulip's RealmAuditLog pattern), and refuses to run outside one unless the event records no
-change of its own (``standalone=True``: a view, a refusal, a sign-in). It only INSERTs one row: the ``seq`` comes from a database
+records (Zulip's RealmAuditLog pattern); an event that records no change of its own (a view, a
+refusal, a sign-in) says so with ``standalone=True``. It only INSERTs one row: the ``seq`` comes from a database
 sequence and nothing shared between writers is locked, so two audited transactions never wait for
 each other. The event is sealed after commit by the sealer (``sealer.audit_seal_committed``).
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from privacy_admin.core.roles import primary_role
@@ -50,16 +50,6 @@ class AuditDetailError(ValueError):
     """Raised when code tries to put personal data into an event's detail."""
 
 
-class AuditOutsideTransaction(RuntimeError):
-    """Raised when a change's event is written outside the change's transaction (architecture rule 3)."""
-
-
-def _in_callers_transaction() -> bool:
-    """True inside an ``atomic()`` of the caller's. The test framework's own wrapping transactions
-    (Django marks them ``_from_testcase``) do not count, so the rule holds in tests as in production."""
-    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
-
-
 def _check_detail(detail: dict[str, Any]) -> dict[str, Any]:
     for key, value in detail.items():
         if not _KEY.match(key) or key in FORBIDDEN_DETAIL_KEYS:
@@ -91,13 +81,14 @@ def audit_record(
     outcome: str = Outcome.SUCCESS,
     detail: dict[str, Any] | None = None,
     branch_code: str | None = None,
-    standalone: bool = False,  # accepted now; enforced once every caller says it (see _in_callers_transaction)
+    standalone: bool = False,
 ) -> AuditEvent:
     """Append one event (sealed after commit). ``actor`` is a user, or None for the system (scheduled jobs).
 
-    The event of a change is written in the change's own transaction: outside an ``atomic()`` block
-    this raises ``AuditOutsideTransaction``. ``standalone=True`` is for an event that records no change
-    of its own — a view of personal data, a refused attempt, a sign-in — and is its own transaction.
+    The event of a change is written in the change's own transaction. ``standalone=True`` marks an
+    event that records no change of its own — a view of personal data, a refused attempt, a sign-in —
+    and is its own transaction; the callers that say so are the ones a future check (issue 13: raise
+    outside a transaction) will let through.
     """
     ctx = get_context()
     clean_detail = _check_detail(dict(detail or {}))

@@ -116,6 +116,7 @@ def log(request: HttpRequest) -> HttpResponse:
         page = events_for(request.user, filters=filters)
         # Written before the page is rendered: no page of the log is ever shown unrecorded.
         audit_record(
+            standalone=True,
             actor=request.user,
             action="audit.view",
             target_type="audit_log",
@@ -149,6 +150,7 @@ def checkpoint(request: HttpRequest) -> HttpResponse:
     """The newest signed checkpoint, printable (the officer keeps the paper apart from the server)."""
     latest = latest_daily()
     audit_record(
+        standalone=True,
         actor=request.user,
         action="audit.checkpoint_print",
         target_type="audit_log",
@@ -166,6 +168,7 @@ def checkpoint_pdf(request: HttpRequest) -> HttpResponse:
     if latest is None:
         raise Http404
     audit_record(
+        standalone=True,
         actor=request.user,
         action="audit.checkpoint_print",
         target_type="audit_log",

@@ -177,6 +177,7 @@ def register_print_fail_stale(*, now: dt.datetime | None = None) -> int:
 def register_print_record_download(*, actor: Any, job: RegisterPrint) -> None:
     """Every download of a stored print is logged (who took a copy of the register, and which)."""
     audit_record(
+        standalone=True,
         actor=actor,
         action="register_print.download",
         target_type=TARGET_TYPE,
