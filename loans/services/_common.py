@@ -152,6 +152,18 @@ def _locked_item(errors: FieldErrors, barcode: str, *, lock: bool = True) -> Ite
     return item
 
 
+def _unlink_refused(item_id: int | None) -> None:
+    """A card-scan operation refused after it had locked the patron and the item leaves its
+    rolled-back transaction's id in both rows' ``xmax``, tying that patron to that item (found by
+    tests/loans/test_privacy_invariant.py: a lend refused to a cancelled card). Lock the item again,
+    alone, in a transaction of its own, so that the item's ``xmax`` names that one instead. Runs on
+    refusals only."""
+    if item_id is None:
+        return
+    with transaction.atomic():
+        Item.objects.select_for_update(of=("self",)).filter(pk=item_id).exists()
+
+
 # --- access-log events --------------------------------------------------------------------------
 
 

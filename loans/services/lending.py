@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,6 +51,7 @@ from ._common import (
     _patron_may_borrow,
     _refuse,
     _route_next,
+    _unlink_refused,
     is_barcode_shape,
     normalize_barcode,
     normalize_card_number,
@@ -163,20 +165,32 @@ def loan_lend(
     card = normalize_card_number(card_number)
     code = normalize_barcode(barcode)
     _check_patron_scope(actor, card)
-    with transaction.atomic():
-        errors = _Errors()
-        branch = _branch(errors, "branch", branch_code, label=_("貸出館"))
-        patron = _locked_patron(errors, card)
-        if patron is not None:
-            _patron_may_borrow(errors, patron, on=on, what=_("貸出"))
-        item = _locked_item(errors, code)
-        errors.raise_if_any()
-        assert patron is not None and item is not None and branch is not None
-        own = _lend_checks(errors, patron=patron, item=item)
-        errors.raise_if_any()
-        return _lend(
-            actor=actor, patron=patron, item=item, branch=branch, on=on, own=own, action="circulation.lend"
-        )
+    locked: int | None = None  # the item, once locked in the same transaction as the patron
+    try:
+        with transaction.atomic():
+            errors = _Errors()
+            branch = _branch(errors, "branch", branch_code, label=_("貸出館"))
+            patron = _locked_patron(errors, card)
+            if patron is not None:
+                _patron_may_borrow(errors, patron, on=on, what=_("貸出"))
+            item = _locked_item(errors, code)
+            locked = item.pk if item is not None and patron is not None else None
+            errors.raise_if_any()
+            assert patron is not None and item is not None and branch is not None
+            own = _lend_checks(errors, patron=patron, item=item)
+            errors.raise_if_any()
+            return _lend(
+                actor=actor,
+                patron=patron,
+                item=item,
+                branch=branch,
+                on=on,
+                own=own,
+                action="circulation.lend",
+            )
+    except ValidationError:
+        _unlink_refused(locked)
+        raise
 
 
 # --- returns ------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from ._common import (
     _patron_may_borrow,
     _refuse,
     _route_next,
+    _unlink_refused,
     normalize_barcode,
     normalize_card_number,
 )
@@ -254,6 +255,15 @@ def reservation_lend(
     borrow (active, not expired, under the loan limit). The access-log event names the patron only.
     """
     on = on or today()
+    try:
+        return _reservation_lend(actor=actor, reservation=reservation, branch_code=branch_code, on=on)
+    except ValidationError:
+        # Refused after the patron and the item were locked together (see _unlink_refused).
+        _unlink_refused(reservation.item_id)
+        raise
+
+
+def _reservation_lend(*, actor: Any, reservation: Reservation, branch_code: str, on: dt.date) -> Loan:
     with transaction.atomic():
         errors = _Errors()
         branch = _branch(errors, "branch", branch_code, label=_("受渡し館"))

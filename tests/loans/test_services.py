@@ -1082,3 +1082,34 @@ def test_concurrent_lending_of_one_item_lends_it_once(counter_staff, central, ge
         t.join()
     assert sorted(outcomes) == ["conflict"] * 5 + ["lent"]
     assert Loan.objects.count() == 1
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_lend_leaves_no_transaction_id_shared_by_the_patron_and_the_item(
+    central, general_category
+) -> None:
+    """A lend refused after the patron and the item were locked (here: an item already on loan) must
+    not leave one rolled-back transaction id in both rows' xmax (tests/loans/test_privacy_invariant)."""
+    from django.db import connection
+
+    from tests.factories import make_patron
+
+    from .factories import make_item as new_item
+
+    holder = make_patron(registered_branch=central, category=general_category)
+    patron = make_patron(registered_branch=central, category=general_category)
+    item = new_item(home_branch=central)
+    services.loan_lend(
+        actor=None, card_number=holder.card_number, barcode=item.barcode, branch_code="central"
+    )
+    with pytest.raises(ValidationError):
+        services.loan_lend(
+            actor=None, card_number=patron.card_number, barcode=item.barcode, branch_code="central"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT xmax::text FROM patrons_patron WHERE id = %s", [patron.pk])
+        patron_xmax = cursor.fetchone()[0]
+        cursor.execute("SELECT xmax::text FROM loans_item WHERE id = %s", [item.pk])
+        item_xmax = cursor.fetchone()[0]
+    assert patron_xmax != "0" and patron_xmax != item_xmax
