@@ -15,9 +15,8 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacy_admin.audit.permissions import role_required
@@ -25,7 +24,7 @@ from privacy_admin.core.calendar import fiscal_year_bounds, fiscal_year_label
 from privacy_admin.core.errors import add_service_errors as _add_errors
 from privacy_admin.core.roles import Role
 
-from . import complaints
+from . import complaints, selectors
 from .models import Channel, Complaint, PrivacyRequest
 
 ROLES = (Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)
@@ -54,11 +53,15 @@ class ReceiveForm(forms.Form):
         help_text="開示等請求に関する苦情であれば、その受付番号（例: R8-開示-0001）",
     )
 
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
     def clean_related_request_number(self) -> PrivacyRequest | None:
         number = self.cleaned_data["related_request_number"].strip()
         if not number:
             return None
-        found = PrivacyRequest.objects.filter(number=number).first()
+        found = selectors.request_by_number_for(self.actor, number)
         if found is None:
             raise ValidationError("この受付番号の請求はありません。")
         return found
@@ -106,24 +109,11 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     if fiscal_year is not None and fiscal_year not in years:
         fiscal_year = None
 
-    # Open first, then answered, then closed; newest first within each.
-    qs = (
-        Complaint.objects.select_related("assigned_to", "related_request")
-        .annotate(
-            status_order=Case(
-                When(status=Complaint.Status.OPEN, then=Value(0)),
-                When(status=Complaint.Status.ANSWERED, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("status_order", "-received_on", "-pk")
+    qs = selectors.complaints_listed(
+        request.user,
+        status=status,
+        fiscal_year_range=fiscal_year_bounds(fiscal_year) if fiscal_year is not None else None,
     )
-    if status:
-        qs = qs.filter(status=status)
-    if fiscal_year is not None:
-        start, end = fiscal_year_bounds(fiscal_year)
-        qs = qs.filter(received_on__range=(start, end))
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     counts = [complaints.complaints_count_by_fiscal_year(year) for year in years[:COUNT_YEARS]]
     return render(
@@ -137,7 +127,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
             "fiscal_years": [(y, fiscal_year_label(y)) for y in years],
             "counts": counts,
             "channels": Channel.choices,
-            "open_count": Complaint.objects.filter(status=Complaint.Status.OPEN).count(),
+            "open_count": selectors.complaints_open_count(request.user),
         },
     )
 
@@ -149,7 +139,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def complaint_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        form = ReceiveForm(request.POST)
+        form = ReceiveForm(request.POST, actor=request.user)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -169,7 +159,7 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
                 return redirect("complaints:detail", pk=complaint.pk)
         status = 400
     else:
-        form = ReceiveForm(initial={"received_on": complaints.today()})
+        form = ReceiveForm(initial={"received_on": complaints.today()}, actor=request.user)
         status = 200
     return render(request, "disclosure_requests/complaints/create.html", {"form": form}, status=status)
 
@@ -214,14 +204,14 @@ def _detail(
     )
 
 
-def _complaint(pk: int) -> Complaint:
-    return get_object_or_404(Complaint.objects.select_related("assigned_to", "related_request"), pk=pk)
+def _complaint(request: HttpRequest, pk: int) -> Complaint:
+    return selectors.get_complaint_for(request.user, pk)
 
 
 @role_required(*ROLES)
 @require_GET
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = _complaint(pk)
+    complaint = _complaint(request, pk)
     complaints.complaint_record_view(actor=request.user, complaint=complaint)
     return _detail(request, complaint)
 
@@ -229,7 +219,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*ROLES)
 @require_POST
 def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = _complaint(pk)
+    complaint = _complaint(request, pk)
     form = AssignForm(request.POST)
     if form.is_valid():
         try:
@@ -247,7 +237,7 @@ def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*ROLES)
 @require_POST
 def complaint_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = _complaint(pk)
+    complaint = _complaint(request, pk)
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
@@ -268,7 +258,7 @@ def complaint_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*ROLES)
 @require_POST
 def complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = _complaint(pk)
+    complaint = _complaint(request, pk)
     form = CloseForm(request.POST)
     if form.is_valid():
         closed_on: dt.date = form.cleaned_data["closed_on"]

@@ -20,7 +20,7 @@ from privacy_admin.core.roles import Role
 
 from . import letters, package
 from .models import Letter, LetterKind, PrivacyRequest, ThirdPartyConsultation
-from .selectors import get_request_for
+from .selectors import get_consultation_for, get_request_for
 
 ROLES = (Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)
 
@@ -34,13 +34,12 @@ def _to_detail(privacy_request: PrivacyRequest) -> HttpResponse:
     return redirect(reverse("requests:detail", args=[privacy_request.pk]))
 
 
-def _consultation(privacy_request: PrivacyRequest, pk: int | None) -> ThirdPartyConsultation | None:
+def _consultation(
+    request: HttpRequest, privacy_request: PrivacyRequest, pk: int | None
+) -> ThirdPartyConsultation | None:
     if pk is None:
         return None
-    consultation = ThirdPartyConsultation.objects.filter(request=privacy_request, pk=pk).first()
-    if consultation is None:
-        raise Http404("意見照会が見つかりません。")
-    return consultation
+    return get_consultation_for(request.user, privacy_request, pk)
 
 
 def _parse(
@@ -49,7 +48,9 @@ def _parse(
     form = LetterChoiceForm(request.POST)
     if not form.is_valid():
         return None
-    return form.cleaned_data["kind"], _consultation(privacy_request, form.cleaned_data["consultation"])
+    return form.cleaned_data["kind"], _consultation(
+        request, privacy_request, form.cleaned_data["consultation"]
+    )
 
 
 def _pdf_response(content: bytes, filename: str, *, inline: bool = False) -> HttpResponse:

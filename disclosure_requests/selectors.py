@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404
 
 from privacy_admin.core.calendar import Calendar
@@ -22,6 +22,7 @@ from privacy_admin.core.roles import Role, has_role
 from . import deadlines
 from .models import (
     Amendment,
+    Complaint,
     CorrectionExecution,
     Decision,
     DisclosureExecution,
@@ -104,6 +105,60 @@ def get_consultation_for(actor: Any, request: PrivacyRequest, pk: int) -> ThirdP
     if consultation is None:
         raise Http404(NOT_FOUND)
     return consultation
+
+
+def request_by_number_for(actor: Any, number: str) -> PrivacyRequest | None:
+    """The request with this 受付番号, if ``actor`` may handle requests (a complaint's link to it)."""
+    return requests_visible_to(actor).filter(number=number).first()
+
+
+# --- complaints (要綱 第45条): the same roles as requests; anyone else reaches none (404) ---------------
+
+
+def complaints_visible_to(actor: Any) -> QuerySet[Complaint]:
+    qs = Complaint.objects.select_related("assigned_to", "related_request")
+    if not may_handle_requests(actor):
+        return qs.none()
+    return qs
+
+
+def get_complaint_for(actor: Any, pk: int | str) -> Complaint:
+    """The complaint, if ``actor`` may handle complaints; Http404 otherwise (absent and forbidden look alike).
+
+    Reading it is not logged here: the detail page writes "complaint.view" (``complaint_record_view``)."""
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("苦情が見つかりません。") from None
+    if key < 1 or key > 2**63 - 1:
+        raise Http404("苦情が見つかりません。")
+    complaint = complaints_visible_to(actor).filter(pk=key).first()
+    if complaint is None:
+        raise Http404("苦情が見つかりません。")
+    return complaint
+
+
+def complaints_listed(
+    actor: Any, *, status: str = "", fiscal_year_range: tuple[dt.date, dt.date] | None = None
+) -> QuerySet[Complaint]:
+    """The list page: open first, then answered, then closed; newest first within each."""
+    qs = complaints_visible_to(actor).annotate(
+        status_order=Case(
+            When(status=Complaint.Status.OPEN, then=Value(0)),
+            When(status=Complaint.Status.ANSWERED, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if fiscal_year_range is not None:
+        qs = qs.filter(received_on__range=fiscal_year_range)
+    return qs.order_by("status_order", "-received_on", "-pk")
+
+
+def complaints_open_count(actor: Any) -> int:
+    return complaints_visible_to(actor).filter(status=Complaint.Status.OPEN).count()
 
 
 def request_with_steps(request: PrivacyRequest) -> PrivacyRequest:

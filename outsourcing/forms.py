@@ -16,7 +16,7 @@ from privacy_admin.core.errors import add_service_errors
 from privacy_admin.core.forms import date_field
 
 from . import selectors
-from .models import Clause, Contract, Contractor, Handler
+from .models import Clause, Contract, Contractor
 from .services import ContractInput, ContractorInput
 
 __all__ = ["add_service_errors"]
@@ -76,7 +76,7 @@ class ContractorForm(forms.Form):
 class ContractForm(forms.Form):
     number = _text(_("契約番号"), 32)
     title = _text(_("業務名"), 200)
-    contractor = _model_choice(_("委託先"), Contractor.objects.none())
+    contractor = _model_choice(_("委託先"), selectors.contractors().none())
     purpose = _text(_("委託の目的・内容"), 2000, textarea=True)
     data_items = forms.MultipleChoiceField(
         label=_("委託先が取り扱う個人情報の項目"),
@@ -206,7 +206,7 @@ class HandlerForm(forms.Form):
 
 
 class OperatorAccountForm(forms.Form):
-    handler = _model_choice(_("取扱者"), Handler.objects.none())
+    handler = _model_choice(_("取扱者"), selectors.handlers_without_account(None))
     username = _text(
         _("ユーザー名（ログインID）"), 150, help_text=_("英数字と @ . + - _。1人に1つ、共用はできません。")
     )
@@ -218,12 +218,12 @@ class OperatorAccountForm(forms.Form):
         branch = self.fields["branch"]
         assert isinstance(handler, forms.ModelChoiceField)
         assert isinstance(branch, forms.ModelChoiceField)
-        handler.queryset = Handler.objects.filter(contract=contract, user__isnull=True).order_by("name")
+        handler.queryset = selectors.handlers_without_account(contract)
         branch.queryset = contract.branches.order_by("sort_order", "code")
 
 
 class ContractorChangeForm(forms.Form):
-    new_contractor = _model_choice(_("変更後の委託先"), Contractor.objects.none())
+    new_contractor = _model_choice(_("変更後の委託先"), selectors.contractors().none())
     changed_on = date_field(_("変更日"))
     reason = _text(_("変更の理由"), 1000, textarea=True)
 

@@ -10,6 +10,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from . import selectors
 from .models import BusinessReport, Clause, Contract, ContractReview, Handler, TrainingSession
 from .oversight import CHECK_VALUES
 
@@ -48,7 +49,7 @@ class TrainingForm(forms.Form):
     )
     attendees = forms.ModelMultipleChoiceField(
         label=_("受講者"),
-        queryset=Handler.objects.none(),
+        queryset=selectors.contract_handlers(None),
         widget=forms.CheckboxSelectMultiple,
         error_messages={
             "required": _("受講者を1人以上選んでください。"),
@@ -61,7 +62,7 @@ class TrainingForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["attendees"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = Handler.objects.filter(contract=contract).order_by("-in_charge", "name")
+        field.queryset = selectors.contract_handlers(contract)
         field.label_from_instance = _handler_label  # type: ignore[method-assign,assignment]
 
 

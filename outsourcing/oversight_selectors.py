@@ -21,6 +21,7 @@ from django.http import Http404
 
 from privacy_admin.core.calendar import fiscal_year_bounds, fiscal_year_label, fiscal_year_of
 from privacy_admin.core.dates import to_wareki, to_wareki_era_year
+from privacy_admin.core.roles import Role, has_role
 
 from .models import (
     BusinessReport,
@@ -288,6 +289,33 @@ def _out_of_scope(actor: Any, *, what: str, target_id: object) -> Http404:
 
     report_record_out_of_scope(actor=actor, what=what, target_id=target_id)
     return Http404("見つかりません。")
+
+
+LIBRARY_ROLES = (Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)
+
+
+def library_contract_for(actor: Any, pk: int) -> Contract:
+    """Any contract, for the library side (privacy officers, administrators); 404 for anyone else."""
+    contract = (
+        Contract.objects.select_related("contractor").filter(pk=pk).first()
+        if has_role(actor, *LIBRARY_ROLES)
+        else None
+    )
+    if contract is None:
+        raise Http404("委託契約が見つかりません。")
+    return contract
+
+
+def library_audit_for(actor: Any, pk: int) -> OnSiteAudit:
+    """An on-site audit, for the library side only; 404 for anyone else (operators never see audits)."""
+    audit = (
+        OnSiteAudit.objects.select_related("contract", "recorded_by").filter(pk=pk).first()
+        if has_role(actor, *LIBRARY_ROLES)
+        else None
+    )
+    if audit is None:
+        raise Http404("実地監査が見つかりません。")
+    return audit
 
 
 def operator_contract_for(actor: Any, pk: int) -> Contract:

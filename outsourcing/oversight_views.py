@@ -47,8 +47,8 @@ OPERATOR = (Role.CONTRACTOR,)
 T = "outsourcing/oversight/"
 
 
-def _contract(pk: int) -> Contract:
-    return get_object_or_404(Contract.objects.select_related("contractor"), pk=pk)
+def _contract(request: HttpRequest, pk: int) -> Contract:
+    return sel.library_contract_for(request.user, pk)
 
 
 # --- library side ---------------------------------------------------------------------------------------
@@ -79,7 +79,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @require_GET
 def contract(request: HttpRequest, pk: int) -> HttpResponse:
     """One contract's oversight: handlers and their training, reports, audits and reviews."""
-    found = _contract(pk)
+    found = _contract(request, pk)
     on = oversight.today()
     sessions = sel.trainings_of(found)
     handlers = sel.handlers_with_training(found)
@@ -106,7 +106,7 @@ def contract(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*ROLES)
 @require_http_methods(["GET", "POST"])
 def training_create(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _contract(pk)
+    found = _contract(request, pk)
     if request.method == "POST":
         form = TrainingForm(request.POST, contract=found)
         if form.is_valid():
@@ -151,7 +151,7 @@ def _report_list_context(request: HttpRequest, found: Contract) -> dict[str, Any
 @role_required(*ROLES)
 @require_GET
 def report_list(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, T + "reports.html", _report_list_context(request, _contract(pk)))
+    return render(request, T + "reports.html", _report_list_context(request, _contract(request, pk)))
 
 
 def _report(pk: int) -> BusinessReport:
@@ -205,7 +205,7 @@ def _audit_form_context(found: Contract, form: AuditForm) -> dict[str, Any]:
 @role_required(*ROLES)
 @require_http_methods(["GET", "POST"])
 def audit_create(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _contract(pk)
+    found = _contract(request, pk)
     if request.method == "POST":
         form = AuditForm(request.POST)
         if form.is_valid():
@@ -236,8 +236,8 @@ def audit_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, T + "audit_form.html", _audit_form_context(found, form), status=status)
 
 
-def _audit(pk: int) -> OnSiteAudit:
-    return get_object_or_404(OnSiteAudit.objects.select_related("contract", "recorded_by"), pk=pk)
+def _audit(request: HttpRequest, pk: int) -> OnSiteAudit:
+    return sel.library_audit_for(request.user, pk)
 
 
 def _audit_detail(
@@ -280,13 +280,13 @@ def _audit_detail(
 @role_required(*ROLES)
 @require_GET
 def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _audit_detail(request, _audit(pk))
+    return _audit_detail(request, _audit(request, pk))
 
 
 @role_required(*ROLES)
 @require_POST
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
-    audit = _audit(pk)
+    audit = _audit(request, pk)
     form = ActionForm(request.POST)
     if form.is_valid():
         try:
@@ -320,14 +320,14 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "是正措置を完了にしました。")
             return redirect("oversight:audit", pk=action.audit_id)
     return _audit_detail(
-        request, _audit(action.audit_id), done_form=form, done_action_id=action.pk, status=400
+        request, _audit(request, action.audit_id), done_form=form, done_action_id=action.pk, status=400
     )
 
 
 @role_required(*ROLES)
 @require_http_methods(["GET", "POST"])
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _contract(pk)
+    found = _contract(request, pk)
     if request.method == "POST":
         form = ContractReviewForm(request.POST)
         if form.is_valid():

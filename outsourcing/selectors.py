@@ -16,6 +16,7 @@ from django.http import Http404
 from patrons.models import Branch
 from privacy_admin.core.calendar import fiscal_year_bounds
 from privacy_admin.core.dataitems import DataItem
+from privacy_admin.core.roles import Role, has_role
 from privacy_admin.registry import reports
 from privacy_admin.registry.models import RegisterEntry
 
@@ -68,6 +69,32 @@ def get_contractor(pk: int) -> Contractor:
 
 def contractors() -> QuerySet[Contractor]:
     return Contractor.objects.order_by("name")
+
+
+def contract_handlers(contract: Contract | None) -> QuerySet[Handler]:
+    """A contract's handlers, the one in charge first (training attendees); none without a contract."""
+    if contract is None:
+        return Handler.objects.none()
+    return Handler.objects.filter(contract=contract).order_by("-in_charge", "name")
+
+
+def handlers_without_account(contract: Contract | None) -> QuerySet[Handler]:
+    """A contract's handlers who have no operator account yet; none without a contract."""
+    if contract is None:
+        return Handler.objects.none()
+    return Handler.objects.filter(contract=contract, user__isnull=True).order_by("name")
+
+
+def get_handler_for(actor: Any, contract_pk: int, handler_pk: int) -> Handler:
+    """A handler of that contract, for the library side (privacy officers, administrators); 404 otherwise."""
+    handler = (
+        Handler.objects.select_related("contract").filter(pk=handler_pk, contract_id=contract_pk).first()
+        if has_role(actor, Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)
+        else None
+    )
+    if handler is None:
+        raise Http404
+    return handler
 
 
 def registered_entries() -> QuerySet[RegisterEntry]:

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -235,19 +235,14 @@ def handler_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "handler", HandlerForm(request.POST), call, "取扱者を追加しました。")
 
 
-def _handler(contract_pk: int, handler_pk: int) -> Handler:
-    handler = (
-        Handler.objects.select_related("contract").filter(pk=handler_pk, contract_id=contract_pk).first()
-    )
-    if handler is None:
-        raise Http404
-    return handler
+def _handler(request: HttpRequest, contract_pk: int, handler_pk: int) -> Handler:
+    return selectors.get_handler_for(request.user, contract_pk, handler_pk)
 
 
 @role_required(*MANAGE)
 @require_POST
 def handler_in_charge(request: HttpRequest, pk: int, handler_pk: int) -> HttpResponse:
-    handler = _handler(pk, handler_pk)
+    handler = _handler(request, pk, handler_pk)
     try:
         operators.handler_set_in_charge(actor=request.user, handler=handler)
     except ValidationError as exc:
@@ -329,7 +324,7 @@ def operator_create(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*ADMIN)
 @require_POST
 def operator_close(request: HttpRequest, pk: int, handler_pk: int) -> HttpResponse:
-    handler = _handler(pk, handler_pk)
+    handler = _handler(request, pk, handler_pk)
     try:
         operators.operator_account_close(actor=request.user, handler=handler)
     except ValidationError as exc:

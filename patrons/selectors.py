@@ -10,15 +10,16 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
 from privacy_admin.core import hooks
+from privacy_admin.core.roles import Role, has_role
 from privacy_admin.core.scope import scope_for
 
-from .models import Branch, Patron
+from .models import Branch, PaperApplicationForm, Patron, ProxyApplication
 
 
 def patrons_visible_to(actor: Any) -> QuerySet[Patron]:
@@ -40,6 +41,7 @@ def patron_out_of_scope(
 ) -> Http404:
     """Log an attempt to reach a patron (or a patron function) outside the actor's scope; the 404 to raise."""
     audit_record(
+        standalone=True,
         actor=actor,
         action="patron.out_of_scope",
         target_type=target_type,
@@ -93,6 +95,7 @@ def patron_record_view(*, actor: Any, patron: Patron, what: str = "detail") -> N
     """Every look at a patron's data leaves a trace (domain §2)."""
     # Named by internal id only, never by name or card number (as every event about one patron).
     audit_record(
+        standalone=True,
         actor=actor,
         action="patron.view",
         target_type="patron",
@@ -105,12 +108,49 @@ def patron_record_view(*, actor: Any, patron: Patron, what: str = "detail") -> N
 def patron_record_search(*, actor: Any, patrons: list[Patron], by: str) -> None:
     """A search shows several patrons' data at once: one event naming who was shown (ids only)."""
     audit_record(
+        standalone=True,
         actor=actor,
         action="patron.search",
         target_type="patron",
         patron_id=patrons[0].pk if len(patrons) == 1 else None,
         detail={"by": by, "results": len(patrons), "patron_ids": [p.pk for p in patrons]},
     )
+
+
+def proxy_application_of(patron: Patron) -> ProxyApplication | None:
+    """The patron's 代理人 application, if any. ``patron`` was reached through ``get_patron_for`` (the
+    scope check) and its look is logged by ``patron_record_view`` on the same page."""
+    return ProxyApplication.objects.filter(patron=patron).first()
+
+
+# 要綱 第2条2: paper application forms are kept a month, then shredded, by the counter.
+PAPER_FORM_ROLES = (Role.COUNTER, Role.ADMINISTRATOR)
+
+
+def paper_forms_pending_for(actor: Any, *, branch_code: str = "") -> QuerySet[PaperApplicationForm]:
+    """Forms not yet shredded (none for anyone but counter staff and administrators), overdue first.
+
+    Each row carries the patron's card number only (``card_number``), which the page shows masked
+    (000 第3(5): last four digits); no name and no other data of the patron is read, so the list is not a
+    look at a patron and writes no view event."""
+    qs = PaperApplicationForm.objects.filter(destroyed_on__isnull=True)
+    if not has_role(actor, *PAPER_FORM_ROLES):
+        return qs.none()
+    if branch_code:
+        qs = qs.filter(branch__code=branch_code)
+    return (
+        qs.select_related("branch")
+        .annotate(card_number=F("patron__card_number"))
+        .order_by("destroy_by", "pk")
+    )
+
+
+def get_paper_form_for(actor: Any, pk: int) -> PaperApplicationForm:
+    """A paper form, for counter staff and administrators; Http404 otherwise (absent and forbidden alike)."""
+    form = PaperApplicationForm.objects.filter(pk=pk).first() if has_role(actor, *PAPER_FORM_ROLES) else None
+    if form is None:
+        raise Http404("申請書が見つかりません。")
+    return form
 
 
 def branches_for_registration() -> QuerySet[Branch]:

@@ -17,9 +17,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -48,14 +47,17 @@ from .forms import (
     fresh_document_labels,
 )
 from .imports import patrons_import_school_csv
-from .models import Branch, PaperApplicationForm, Patron, PatronStatus, ProxyApplication
+from .models import Branch, Patron, PatronStatus
 from .selectors import (
     active_branches,
+    get_paper_form_for,
     get_patron_for,
+    paper_forms_pending_for,
     patron_out_of_scope,
     patron_record_search,
     patron_record_view,
     patrons_visible_to,
+    proxy_application_of,
 )
 
 # Counter staff and administrators change patron data; privacy officers only look (domain §1).
@@ -169,7 +171,7 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     if not scope.unrestricted:
         return _detail_scoped(request, patron)
     checks = list(patron.identity_checks.select_related("checked_by"))
-    proxy = ProxyApplication.objects.filter(patron=patron).first()
+    proxy = proxy_application_of(patron)
     paper_forms = list(
         patron.paper_forms.select_related("branch", "destroyed_confirmed_by").order_by("received_on")
     )
@@ -454,18 +456,11 @@ def paper_forms(request: HttpRequest) -> HttpResponse:
     today = services.today()
     branches = list(active_branches())
     branch_code = request.GET.get("branch", "")
-    pending = PaperApplicationForm.objects.filter(destroyed_on__isnull=True)
-    if branch_code and any(b.code == branch_code for b in branches):
-        pending = pending.filter(branch__code=branch_code)
-    else:
+    if not (branch_code and any(b.code == branch_code for b in branches)):
         branch_code = ""
-    overdue_count = pending.filter(destroy_by__lt=today).count()
     # Only the card number is read from the patron, and shown masked (the name is not needed to shred).
-    rows = (
-        pending.select_related("branch")
-        .annotate(card_number=F("patron__card_number"))
-        .order_by("destroy_by", "pk")
-    )
+    rows = paper_forms_pending_for(request.user, branch_code=branch_code)
+    overdue_count = rows.filter(destroy_by__lt=today).count()
     page = Paginator(rows, PAPER_FORMS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -483,7 +478,7 @@ def paper_forms(request: HttpRequest) -> HttpResponse:
 @role_required(*WRITE_ROLES)
 @require_POST
 def paper_form_destroy(request: HttpRequest, pk: int) -> HttpResponse:
-    form = get_object_or_404(PaperApplicationForm, pk=pk)
+    form = get_paper_form_for(request.user, pk)
     try:
         services.paper_form_confirm_destroyed(actor=request.user, form=form)
     except ValidationError as exc:

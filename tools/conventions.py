@@ -115,18 +115,7 @@ def personal_orm_in_interface(source: str, path: str, models: set[str]) -> Itera
 
 
 # (rule, path) -> (how many, why). Known exceptions, to be removed as they are fixed.
-EXCEPTIONS: dict[tuple[str, str], tuple[int, str]] = {
-    ("personal-orm-in-interface", "disclosure_requests/complaint_views.py"): (
-        4,
-        "no get_complaint_for(actor) yet",
-    ),
-    ("personal-orm-in-interface", "disclosure_requests/letter_views.py"): (1, "letter lookup by request"),
-    ("personal-orm-in-interface", "outsourcing/forms.py"): (4, "choices of contractors and handlers"),
-    ("personal-orm-in-interface", "outsourcing/oversight_forms.py"): (2, "choices of contracts"),
-    ("personal-orm-in-interface", "outsourcing/oversight_views.py"): (2, "oversight lists"),
-    ("personal-orm-in-interface", "outsourcing/views.py"): (1, "contract lookup"),
-    ("personal-orm-in-interface", "patrons/views.py"): (3, "card-number lists without a selector"),
-}
+EXCEPTIONS: dict[tuple[str, str], tuple[int, str]] = {}
 
 Check = Callable[[str, str, set[str]], Iterator[Violation]]
 CHECKS: list[Check] = [

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.http import Http404
 
-from disclosure_requests import selectors, services
-from disclosure_requests.models import ClosedDay, Outcome, RequestStatus
+from disclosure_requests import complaints, selectors, services
+from disclosure_requests.models import Channel, ClosedDay, Outcome, RequestStatus
 from privacy_admin.audit.models import AuditEvent
 
 from .request_helpers import TODAY, d, receive, today  # noqa: F401
@@ -228,3 +228,74 @@ def test_the_detail_reads_a_fixed_number_of_queries(privacy_officer, django_asse
 
     with django_assert_max_num_queries(20):
         selectors.request_detail_for(privacy_officer, pr.pk)
+
+
+# --- complaints (要綱 第45条) ----------------------------------------------------------------------
+
+
+def _complaint(actor: Any, **kwargs: Any) -> Any:
+    values: dict[str, Any] = {
+        "received_on": TODAY - dt.timedelta(days=3),
+        "channel": Channel.COUNTER,
+        "complainant_name": "苦情 申出子",
+        "contact": "",
+        "summary": "督促のはがきが心配です。",
+    }
+    return complaints.complaint_receive(actor=actor, **(values | kwargs))
+
+
+@pytest.mark.parametrize("persona", ["privacy_officer", "administrator"], indirect=True)
+def test_privacy_officers_and_administrators_reach_complaints(persona, privacy_officer) -> None:
+    complaint = _complaint(privacy_officer)
+
+    assert selectors.get_complaint_for(persona, complaint.pk) == complaint
+    assert list(selectors.complaints_listed(persona)) == [complaint]
+    assert selectors.complaints_open_count(persona) == 1
+
+
+@pytest.mark.parametrize("persona", ["counter_staff", "contractor_operator", "no_role_user"], indirect=True)
+def test_everyone_else_gets_404_for_a_complaint_and_an_empty_list(persona, privacy_officer) -> None:
+    complaint = _complaint(privacy_officer)
+    pr = receive(privacy_officer)
+
+    with pytest.raises(Http404):
+        selectors.get_complaint_for(persona, complaint.pk)
+    assert not selectors.complaints_listed(persona).exists()
+    assert selectors.complaints_open_count(persona) == 0
+    assert selectors.request_by_number_for(persona, pr.number) is None
+
+
+@pytest.mark.parametrize("pk", ["abc", -1, 0, 2**64, None, 999_999])
+def test_malformed_or_unknown_complaint_ids_are_404(privacy_officer, pk: Any) -> None:
+    with pytest.raises(Http404):
+        selectors.get_complaint_for(privacy_officer, pk)
+
+
+def test_getting_a_complaint_writes_no_event_the_detail_page_does(privacy_officer) -> None:
+    complaint = _complaint(privacy_officer)
+    before = AuditEvent.objects.count()
+
+    selectors.get_complaint_for(privacy_officer, complaint.pk)
+
+    assert AuditEvent.objects.count() == before
+
+
+def test_the_complaint_list_puts_open_first_and_filters(privacy_officer) -> None:
+    closed = _complaint(privacy_officer, received_on=TODAY - dt.timedelta(days=1))
+    complaints.complaint_answer(
+        actor=privacy_officer, complaint=closed, answer="回答", answered_on=TODAY - dt.timedelta(days=1)
+    )
+    open_one = _complaint(privacy_officer, received_on=TODAY - dt.timedelta(days=5))
+
+    assert list(selectors.complaints_listed(privacy_officer)) == [open_one, closed]
+    assert list(selectors.complaints_listed(privacy_officer, status="answered")) == [closed]
+    assert not selectors.complaints_listed(
+        privacy_officer, fiscal_year_range=(dt.date(2000, 4, 1), dt.date(2001, 3, 31))
+    ).exists()
+
+
+def test_a_request_is_found_by_its_number(privacy_officer) -> None:
+    pr = receive(privacy_officer)
+
+    assert selectors.request_by_number_for(privacy_officer, pr.number) == pr
+    assert selectors.request_by_number_for(privacy_officer, "R99-開示-9999") is None
