@@ -37,8 +37,22 @@ def _next_number(received_on: dt.date) -> str:
     return next_number(Complaint.objects.all(), f"{era_year_code(received_on)}-苦情-", width=3)
 
 
-def _audit(*, actor: Actor, action: str, complaint: Complaint, detail: dict[str, Any] | None = None) -> None:
-    audit_record(actor=actor, action=action, target_type=TARGET_TYPE, target_id=complaint.pk, detail=detail)
+def _audit(
+    *,
+    actor: Actor,
+    action: str,
+    complaint: Complaint,
+    detail: dict[str, Any] | None = None,
+    standalone: bool = False,
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        target_type=TARGET_TYPE,
+        target_id=complaint.pk,
+        detail=detail,
+        standalone=standalone,
+    )
 
 
 def _max(name: str) -> int:
@@ -169,7 +183,7 @@ def complaint_close(*, actor: Actor, complaint: Complaint, closed_on: dt.date) -
 
 def complaint_record_view(*, actor: Actor, complaint: Complaint) -> None:
     """Looking at a complaint shows the complainant's name and contact: audited "complaint.view"."""
-    _audit(actor=actor, action="complaint.view", complaint=complaint)
+    _audit(actor=actor, action="complaint.view", complaint=complaint, standalone=True)
 
 
 def complaints_count_by_fiscal_year(year: int) -> dict[str, Any]:

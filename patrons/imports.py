@@ -225,7 +225,12 @@ def patrons_import_school_csv(
     def refused(rejected: CsvRejected) -> None:
         detail = {"rejected": rejected.code, "dry_run": dry_run}
         audit_record(
-            actor=actor, action="patron.import", target_type="patron", outcome=Outcome.FAILURE, detail=detail
+            standalone=True,
+            actor=actor,
+            action="patron.import",
+            target_type="patron",
+            outcome=Outcome.FAILURE,
+            detail=detail,
         )
 
     columns, ignored, rows, width = read_upload(
@@ -267,7 +272,10 @@ def patrons_import_school_csv(
         else:
             audit_record(actor=actor, action="patron.import", target_type="patron", detail=detail)
     if dry_run:
-        audit_record(actor=actor, action="patron.import", target_type="patron", detail=detail)
+        # A dry run changes nothing (its rows were rolled back): the event stands alone.
+        audit_record(
+            standalone=True, actor=actor, action="patron.import", target_type="patron", detail=detail
+        )
     logger.info(
         "patron import: rows=%d ok=%d errors=%d dry_run=%s", report.total, ok, report.error_count, dry_run
     )

@@ -96,7 +96,14 @@ def _open_status(request: PrivacyRequest) -> str:
     return RequestStatus.RECEIVED
 
 
-def _audit(*, actor: Any, action: str, request: PrivacyRequest, detail: dict[str, Any] | None = None) -> None:
+def _audit(
+    *,
+    actor: Any,
+    action: str,
+    request: PrivacyRequest,
+    detail: dict[str, Any] | None = None,
+    standalone: bool = False,
+) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -104,6 +111,7 @@ def _audit(*, actor: Any, action: str, request: PrivacyRequest, detail: dict[str
         target_id=request.pk,
         patron_id=request.patron_id,
         detail=detail,
+        standalone=standalone,
     )
 
 
@@ -138,4 +146,6 @@ def _require_open(request: PrivacyRequest, what: str) -> None:
 
 def request_record_view(*, actor: Any, request: PrivacyRequest, what: str = "detail") -> None:
     """Looking at a request shows the requester's personal data: every look leaves a trace."""
-    _audit(actor=actor, action="privacy_request.view", request=request, detail={"view": what})
+    _audit(
+        actor=actor, action="privacy_request.view", request=request, detail={"view": what}, standalone=True
+    )

@@ -1,8 +1,9 @@
 """Writing to the access log.
 
 ``audit_record`` is called by every service inside the same ``transaction.atomic()`` as the change it
-records (Zulip's RealmAuditLog pattern); an event that records no change of its own (a view, a
-refusal, a sign-in) says so with ``standalone=True``. It only INSERTs one row: the ``seq`` comes from a database
+records (Zulip's RealmAuditLog pattern) and raises ``AuditOutsideTransaction`` outside one; an event
+that records no change of its own (a view, a refusal, a sign-in, a dry run) says so with
+``standalone=True``. It only INSERTs one row: the ``seq`` comes from a database
 sequence and nothing shared between writers is locked, so two audited transactions never wait for
 each other. The event is sealed after commit by the sealer (``sealer.audit_seal_committed``).
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from privacy_admin.core.roles import primary_role
@@ -63,6 +64,19 @@ def _check_detail(detail: dict[str, Any]) -> dict[str, Any]:
     return detail
 
 
+class AuditOutsideTransaction(RuntimeError):
+    """Raised when the event of a change is written outside the caller's ``transaction.atomic()``."""
+
+
+def _in_callers_transaction() -> bool:
+    """True inside an atomic block the caller opened.
+
+    Django marks ``TestCase``'s own wrapping atomics ``_from_testcase``; they do not count, so the
+    rule holds inside tests as in production.
+    """
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
 def _branch_of(user: Any) -> str:
     if user is None:
         return ""
@@ -87,9 +101,11 @@ def audit_record(
 
     The event of a change is written in the change's own transaction. ``standalone=True`` marks an
     event that records no change of its own — a view of personal data, a refused attempt, a sign-in —
-    and is its own transaction; the callers that say so are the ones a future check (issue 13: raise
-    outside a transaction) will let through.
+    and is its own transaction. Any other call outside the caller's ``transaction.atomic()`` raises
+    ``AuditOutsideTransaction`` before anything is written (architecture rule 3).
     """
+    if not standalone and not _in_callers_transaction():
+        raise AuditOutsideTransaction(f"audit_record({action!r}) outside the caller's transaction.atomic()")
     ctx = get_context()
     clean_detail = _check_detail(dict(detail or {}))
     user = actor if getattr(actor, "is_authenticated", False) else None

@@ -51,8 +51,22 @@ from .incident_selectors import incident_due_items, missing_steps
 from .models import Incident, RegisterEntry
 
 
-def _audit(*, actor: Any, action: str, incident: Incident, detail: dict[str, Any] | None = None) -> None:
-    audit_record(actor=actor, action=action, target_type=TARGET_TYPE, target_id=incident.pk, detail=detail)
+def _audit(
+    *,
+    actor: Any,
+    action: str,
+    incident: Incident,
+    detail: dict[str, Any] | None = None,
+    standalone: bool = False,
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        target_type=TARGET_TYPE,
+        target_id=incident.pk,
+        detail=detail,
+        standalone=standalone,
+    )
 
 
 def _save(incident: Incident, reason: str, *, actor: Any) -> None:
@@ -495,4 +509,4 @@ def _late(incident: Incident) -> list[rules.DueItem]:
 
 def incident_record_view(*, actor: Any, incident: Incident, what: str = "detail") -> None:
     """An incident's description may hold personal data: every look (page or PDF) leaves a trace."""
-    _audit(actor=actor, action="incident.view", incident=incident, detail={"view": what})
+    _audit(actor=actor, action="incident.view", incident=incident, detail={"view": what}, standalone=True)

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from privacy_admin.audit import services
 from privacy_admin.audit.models import AuditEvent
@@ -54,7 +54,9 @@ def record(db: None, django_capture_on_commit_callbacks: Any) -> Any:
     def _record(n: int = 1, *, seal: bool = True, **fields: Any) -> list[AuditEvent]:
         fields.setdefault("actor", None)
         fields.setdefault("action", "patron.view")
-        events = [audit_record(**fields) for _ in range(n)]
+        # Each event is written as a service writes it: inside its own transaction.
+        with transaction.atomic():
+            events = [audit_record(**fields) for _ in range(n)]
         if seal:
             # The sealed-head file is written after commit: run those callbacks as a commit would.
             with django_capture_on_commit_callbacks(execute=True):

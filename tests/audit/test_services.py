@@ -9,7 +9,7 @@ from privacy_admin.audit.chainrows import iter_rows
 from privacy_admin.audit.context import audit_context
 from privacy_admin.audit.models import AuditEvent, AuditSeal, Outcome
 from privacy_admin.audit.sealing import GENESIS, canonical_from_values, seal
-from privacy_admin.audit.services import AuditDetailError, audit_record
+from privacy_admin.audit.services import AuditDetailError, AuditOutsideTransaction, audit_record
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def test_event_takes_ip_request_id_and_channel_from_the_context(record) -> None:
 
 
 def test_event_of_a_user_names_them_and_their_role(counter_staff) -> None:
-    event = audit_record(actor=counter_staff, action="patron.search")
+    event = audit_record(standalone=True, actor=counter_staff, action="patron.search")
     assert (event.actor_id, event.actor_username, event.role) == (
         counter_staff.pk,
         "counter",
@@ -71,31 +71,49 @@ def test_system_event_has_no_actor(record) -> None:
 @pytest.mark.parametrize("key", ["family_name", "title", "card_number", "address", "email", "birth_date"])
 def test_detail_refuses_personal_keys(key: str) -> None:
     with pytest.raises(AuditDetailError):
-        audit_record(actor=None, action="patron.view", detail={key: "x"})
+        audit_record(standalone=True, actor=None, action="patron.view", detail={key: "x"})
     assert not AuditEvent.objects.exists()
 
 
 @pytest.mark.parametrize("key", ["Name", "card-number", "1st", "x" * 42, ""])
 def test_detail_refuses_keys_that_are_not_codes(key: str) -> None:
     with pytest.raises(AuditDetailError):
-        audit_record(actor=None, action="patron.view", detail={key: 1})
+        audit_record(standalone=True, actor=None, action="patron.view", detail={key: 1})
 
 
 def test_detail_refuses_long_strings() -> None:
     with pytest.raises(AuditDetailError, match="too long"):
-        audit_record(actor=None, action="patron.view", detail={"note": "あ" * 81})
+        audit_record(standalone=True, actor=None, action="patron.view", detail={"note": "あ" * 81})
 
 
 @pytest.mark.parametrize("value", [{"family_name": "山田"}, [{"a": 1}], [[1]], dt.date(2026, 4, 1)])
 def test_detail_refuses_nested_or_non_scalar_values(value: object) -> None:
     with pytest.raises(AuditDetailError):
-        audit_record(actor=None, action="patron.view", detail={"data": value})
+        audit_record(standalone=True, actor=None, action="patron.view", detail={"data": value})
 
 
 def test_detail_accepts_scalars_and_lists_of_scalars(record) -> None:
     detail = {"count": 3, "ok": True, "ratio": 0.5, "code": "renewal", "ids": [1, 2], "none": None}
     (event,) = record(1, detail=detail)
     assert AuditEvent.objects.get(seq=event.seq).detail == detail
+
+
+def test_event_of_a_change_outside_a_transaction_is_refused_and_writes_nothing() -> None:
+    # Architecture rule 3: the event of a change is written in the change's own transaction.
+    with pytest.raises(AuditOutsideTransaction, match=r"patron\.update"):
+        audit_record(actor=None, action="patron.update", target_type="patron", target_id=1)
+    assert not AuditEvent.objects.exists()
+
+
+def test_event_of_a_change_inside_a_transaction_is_written() -> None:
+    with transaction.atomic():
+        event = audit_record(actor=None, action="patron.update", target_type="patron", target_id=1)
+    assert list(AuditEvent.objects.values_list("seq", "action")) == [(event.seq, "patron.update")]
+
+
+def test_standalone_event_is_written_outside_a_transaction() -> None:
+    event = audit_record(standalone=True, actor=None, action="patron.view", target_type="patron", target_id=1)
+    assert list(AuditEvent.objects.values_list("seq", "action")) == [(event.seq, "patron.view")]
 
 
 def test_event_rolls_back_with_the_change_it_records(record) -> None:

@@ -2,15 +2,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import cast
+from typing import Any, cast
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from patrons.models import Branch, Patron
+from privacy_admin.audit import services
 from privacy_admin.audit.models import AuditEvent, Outcome
-from privacy_admin.audit.services import audit_record
 from tests.factories import PatronFactory
+
+
+def audit_record(**fields: Any) -> AuditEvent:
+    """An event to find, written as a service writes it: inside its own transaction."""
+    with transaction.atomic():
+        return services.audit_record(**fields)
+
 
 pytestmark = pytest.mark.django_db
 

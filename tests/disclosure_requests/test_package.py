@@ -209,6 +209,7 @@ def test_access_log_names_roles_not_staff(
     privacy_officer: Any, counter_staff: Any, request_for: Any, patron: Patron
 ) -> None:
     audit_record(
+        standalone=True,
         actor=counter_staff,
         action="patron.view",
         target_type="patron",
@@ -217,6 +218,7 @@ def test_access_log_names_roles_not_staff(
     )
     other = make_patron()
     audit_record(
+        standalone=True,
         actor=counter_staff,
         action="patron.view",
         target_type="patron",

@@ -638,9 +638,16 @@ class Circulation(RuleBasedStateMachine):
     )
     def a_whole_round(self, two: list[int], i: int, b: int, at: int) -> None:
         """Every example starts with each kind of ending once: lend, reserve behind the loan, return
-        (the hold goes ready or in transit), capture at the pickup place, hand over, damaged return."""
+        (the hold goes ready or in transit), capture at the pickup place, hand over, damaged return,
+        and a reservation cancelled (so that every example exercises each, whatever the draw)."""
         p, q = (self.patrons[k] for k in two)
         item, branch, pickup = self.items[i], self.branches[b], [*self.branches, self.pickup][at]
+        other = self.items[(i + 1) % len(self.items)]
+        self._reserve(p, other, pickup)
+        cancelled = Reservation.objects.filter(patron=p, item=other).first()
+        assert cancelled is not None, "the whole round's reservation was refused"
+        self._cancel(cancelled)
+        assert not Reservation.objects.filter(pk=cancelled.pk).exists()
         self._lend(p, item, branch)
         self._reserve(q, item, pickup)
         self._return(item, branch, damaged=False)
@@ -1013,9 +1020,10 @@ def test_the_scan_finds_a_leftover_link(circulation_world: type[Circulation]) ->
     )
     from privacy_admin.audit.services import audit_record
 
-    audit_record(
-        actor=None, action="circulation.test", target_type="item", target_id=item.pk, patron_id=patron.pk
-    )
+    with transaction.atomic():
+        audit_record(
+            actor=None, action="circulation.test", target_type="item", target_id=item.pk, patron_id=patron.pk
+        )
     findings = scan_database(
         finished={(patron.pk, item.pk)},
         ended_loans={},

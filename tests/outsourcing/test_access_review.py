@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.db import transaction
 
 from outsourcing import access_review as review
 from privacy_admin.audit import services as audit_services
@@ -52,18 +53,19 @@ def operator(contract: Any) -> Any:
 
 
 def _view(actor: Any, patron_id: int, **kw: Any) -> None:
-    audit_record(actor=actor, action="patron.view", target_type="patron", target_id=patron_id,
-                 patron_id=patron_id, **kw)  # fmt: skip
+    audit_record(standalone=True, actor=actor, action="patron.view", target_type="patron",
+                 target_id=patron_id, patron_id=patron_id, **kw)  # fmt: skip
 
 
 def _handover(actor: Any, patron_id: int, branch_code: str) -> None:
-    audit_record(actor=actor, action="circulation.reservation_lend", target_type="patron",
-                 target_id=patron_id, patron_id=patron_id, branch_code=branch_code)  # fmt: skip
+    with transaction.atomic():
+        audit_record(actor=actor, action="circulation.reservation_lend", target_type="patron",
+                     target_id=patron_id, patron_id=patron_id, branch_code=branch_code)  # fmt: skip
 
 
 def _refusal(actor: Any, action: str = "patron.out_of_scope") -> None:
-    audit_record(actor=actor, action=action, target_type="patron", target_id=99, patron_id=99,
-                 outcome=Outcome.DENIED)  # fmt: skip
+    audit_record(standalone=True, actor=actor, action=action, target_type="patron", target_id=99,
+                 patron_id=99, outcome=Outcome.DENIED)  # fmt: skip
 
 
 def _one(operator: Any, *, all_staff: bool = False) -> review.Summary:
@@ -137,9 +139,9 @@ def test_patrons_viewed_are_distinct_and_compared_with_handovers_at_their_counte
 
 def test_a_single_hit_search_counts_as_a_patron_viewed(clock, operator) -> None:
     clock.at(2, 11)
-    audit_record(actor=operator, action="patron.search", target_type="patron", patron_id=5,
+    audit_record(standalone=True, actor=operator, action="patron.search", target_type="patron", patron_id=5,
                  detail={"by": "card", "results": 1, "patron_ids": [5]})  # fmt: skip
-    audit_record(actor=operator, action="patron.search", target_type="patron",
+    audit_record(standalone=True, actor=operator, action="patron.search", target_type="patron",
                  detail={"by": "name", "results": 0, "patron_ids": []})  # fmt: skip
     assert _one(operator).patrons_viewed == 1
 
@@ -161,7 +163,7 @@ def test_refused_attempts_include_out_of_scope_and_forbidden_pages(clock, operat
     clock.at(6, 10)
     _refusal(operator)
     _refusal(operator, "circulation.out_of_scope")
-    audit_record(actor=operator, action="access.denied", target_type="view", target_id="audit:log",
+    audit_record(standalone=True, actor=operator, action="access.denied", target_type="view", target_id="audit:log",
                  outcome=Outcome.DENIED)  # fmt: skip
 
     summary = _one(operator)
@@ -172,7 +174,7 @@ def test_refused_attempts_include_out_of_scope_and_forbidden_pages(clock, operat
 def test_failed_sign_ins_are_shown_but_not_judged(clock, operator) -> None:
     clock.at(7, 10)
     for _ in range(4):
-        audit_record(actor=None, action="auth.login_failed", target_type="user", target_id=operator.pk,
+        audit_record(standalone=True, actor=None, action="auth.login_failed", target_type="user", target_id=operator.pk,
                      outcome=Outcome.FAILURE)  # fmt: skip
     summary = _one(operator)
     assert summary.sign_in_failures == 4 and not summary.flagged

@@ -35,9 +35,11 @@ def operator(pickup_counter: Any) -> Any:
 def busy_operator(operator: Any) -> Any:
     """Views 12 patrons with no handover at the counter and is refused 3 times: flagged."""
     for patron_id in range(1, 13):
-        audit_record(actor=operator, action="patron.view", target_type="patron", patron_id=patron_id)
+        audit_record(
+            standalone=True, actor=operator, action="patron.view", target_type="patron", patron_id=patron_id
+        )
     for _ in range(3):
-        audit_record(actor=operator, action="patron.out_of_scope", target_type="patron", target_id=77,
+        audit_record(standalone=True, actor=operator, action="patron.out_of_scope", target_type="patron", target_id=77,
                      patron_id=77, outcome=Outcome.DENIED)  # fmt: skip
     return operator
 
@@ -183,7 +185,7 @@ def test_the_index_costs_a_fixed_number_of_queries(
     def add_operators(first: int, count: int) -> None:
         for n in range(first, first + count):
             user = make_operator(make_contract(branches=[pickup_counter]), f"op-{n}")
-            audit_record(actor=user, action="patron.view", target_type="patron", patron_id=n)
+            audit_record(standalone=True, actor=user, action="patron.view", target_type="patron", patron_id=n)
 
     client = login(privacy_officer)
     client.get(reverse("home"))  # the session is warm
