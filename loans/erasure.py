@@ -56,6 +56,10 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
+class NoCondition(TypeError):
+    """Asked for the condition of a rule that ends only by an event (a cancellation, a settlement)."""
+
+
 class Rule:
     """One kind of ending of a patron–item record. Subclasses say which, in their docstring."""
 
@@ -68,12 +72,12 @@ class Rule:
     sweeps: ClassVar[bool] = False
 
     def predicate(self, *, on: dt.date) -> Q:
-        raise NotImplementedError(f"{self.code} has no condition: it ends only by an event")
+        raise NoCondition(f"{self.code} has no condition: it ends only by an event")
 
     def where(self, t: str, *, on: dt.date) -> tuple[str, str, list[Any]]:
         """(joins after ``FROM <table> t``, condition, params): the predicate in SQL. Joined tables
         are ``si`` (the item) and ``sp`` (the patron)."""
-        raise NotImplementedError(f"{self.code} has no condition: it ends only by an event")
+        raise NoCondition(f"{self.code} has no condition: it ends only by an event")
 
     def since(self, rows: QuerySet[Any], *, on: dt.date) -> dt.datetime | None:
         """Since when the oldest of ``rows`` (the predicate's rows) should have been gone."""

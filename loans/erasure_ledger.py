@@ -31,7 +31,7 @@ import time
 from array import array
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 
@@ -40,22 +40,18 @@ logger = logging.getLogger(__name__)
 _local = threading.local()
 
 
-class _Backend:
-    """One connection per thread and process (a Celery worker forks after import)."""
+class _Backend(Protocol):
+    """A connection to the ledger, one per thread and process (a Celery worker forks after import).
+    Statements are written with ``?`` placeholders; the PostgreSQL backend translates them."""
 
-    placeholder = "?"
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        raise NotImplementedError
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
 
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        raise NotImplementedError
-
-    def close(self) -> None:
-        raise NotImplementedError
+    def close(self) -> None: ...
 
 
-class _SQLite(_Backend):
+class _SQLite:
     def __init__(self, path: str) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
@@ -84,9 +80,7 @@ class _SQLite(_Backend):
         self.conn.close()
 
 
-class _Postgres(_Backend):
-    placeholder = "%s"
-
+class _Postgres:
     def __init__(self, url: str) -> None:
         import psycopg
 
