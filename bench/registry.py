@@ -121,8 +121,8 @@ def _values(i: int) -> dict[str, Any]:
 
 def seed() -> int:
     """300 entries with history (changes with reasons, a few abolitions); returns how many were made."""
-    from privacy_admin.registry import services
-    from privacy_admin.registry.models import RegisterEntry
+    from register.models import RegisterEntry
+    from register.services import entries as services
 
     have = RegisterEntry.objects.filter(code__startswith=CODE_PREFIX).count()
     if have >= N_ENTRIES:
@@ -170,8 +170,8 @@ def _best(fn: Callable[[], Any]) -> tuple[float, Any]:
 def run(report: Report) -> None:
     from django.utils import timezone
 
-    from privacy_admin.registry import pdfs, register_pdf
-    from privacy_admin.registry.models import RegisterEntry, RegisterPrint
+    from register import pdfs, register_pdf
+    from register.models import RegisterEntry, RegisterPrint
 
     started = time.monotonic()
     made = seed()

@@ -25,7 +25,7 @@ from privacy_admin.accounts.models import PasswordState, StaffProfile
 from privacy_admin.core.dataitems import DataItem
 from privacy_admin.core.register_entries import LIBRARY_USE
 from privacy_admin.core.roles import Role
-from privacy_admin.registry.models import RegisterEntry
+from register.models import RegisterEntry
 
 from . import operators, oversight, services
 from .gate import handler_trained

@@ -81,7 +81,7 @@ class Contract(models.Model):
     ends_on = models.DateField(_("契約終了日"))
     online_connection = models.BooleanField(_("電算結合（オンライン結合）"), default=False)
     register_entry = models.ForeignKey(
-        "registry.RegisterEntry",
+        "register.RegisterEntry",
         on_delete=models.PROTECT,
         related_name="contracts",
         verbose_name=_("登録簿の事務"),

@@ -17,8 +17,8 @@ from patrons.models import Branch
 from privacy_admin.core.calendar import fiscal_year_bounds
 from privacy_admin.core.dataitems import DataItem
 from privacy_admin.core.roles import Role, has_role
-from privacy_admin.registry import reports
-from privacy_admin.registry.models import RegisterEntry
+from register.models import RegisterEntry
+from reports import selectors as reports
 
 from .gate import (
     ContractState,

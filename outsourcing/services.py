@@ -21,7 +21,7 @@ from patrons.models import Branch
 from privacy_admin.audit.services import audit_record
 from privacy_admin.core.dataitems import DataItem
 from privacy_admin.core.dates import today
-from privacy_admin.registry.models import RegisterEntry
+from register.models import RegisterEntry
 
 from .models import Clause, ClauseAgreement, Contract, Contractor, ContractorChange, Handler
 from .operators import close_accounts, unset_in_charge

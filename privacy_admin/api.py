@@ -145,4 +145,4 @@ def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpRespons
 api.add_router("/", "patrons.api.router")
 api.add_router("/", "loans.api.router")
 api.add_router("/", "disclosure_requests.api.router")
-api.add_router("/", "privacy_admin.registry.api.router")
+api.add_router("/", "register.api.router")

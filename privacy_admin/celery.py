@@ -51,7 +51,7 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/2"),
     },
     "registry-redispatch-waiting-prints": {
-        "task": "privacy_admin.registry.tasks.redispatch_waiting_prints",
+        "task": "register.tasks.redispatch_waiting_prints",
         "schedule": crontab(minute="*/5"),
     },
     # 方針 第3(7)(8): overdue reminders — titles by e-mail only, never on postcards or by phone.

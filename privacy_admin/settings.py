@@ -71,12 +71,15 @@ INSTALLED_APPS = [
     "privacy_admin.apps.PrivacyAdminConfig",
     "privacy_admin.accounts",
     "privacy_admin.audit",
-    "privacy_admin.registry",
+    "privacy_admin.registry",  # migrations only: its tables moved to register and incidents
     "privacy_admin.dispatch",
     "patrons",
     "loans",
     "outsourcing",
     "disclosure_requests",
+    "register",
+    "incidents",
+    "reports",
     "backups",
 ]
 

@@ -146,7 +146,7 @@ echo "==> manage.py privacy_inventory --check (fresh SQLite)"
 inventory_dir=$(mktemp -d)
 inventory_env=(env -u DATABASE_URL PRIVACY_ADMIN_VAR_DIR="$inventory_dir")
 set +e
-"${inventory_env[@]}" "$PY" manage.py migrate registry -v0 &&
+"${inventory_env[@]}" "$PY" manage.py migrate register -v0 &&
     "${inventory_env[@]}" "$PY" manage.py privacy_inventory --check
 rc=$?
 set -e

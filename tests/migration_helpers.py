@@ -3,7 +3,7 @@ the historical models of a migration, migrate, read the result with the historic
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from django.apps.registry import Apps
@@ -19,13 +19,30 @@ def migrate_to(app: str, name: str) -> Apps:
     return MigrationExecutor(connection).loader.project_state(target).apps
 
 
+def migrate_to_latest() -> None:
+    """Every app at its latest migration."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@contextmanager
+def at_migrations(targets: Sequence[tuple[str, str | None]]) -> Iterator[Apps]:
+    """Each ``(app, migration)`` target applied or unapplied (``None``: the app unapplied entirely) for the
+    block, and every app forward to its latest migration afterwards, whatever happens inside."""
+    try:
+        MigrationExecutor(connection).migrate(list(targets))
+        loader = MigrationExecutor(connection).loader
+        yield loader.project_state(list(loader.applied_migrations)).apps
+    finally:
+        migrate_to_latest()
+
+
 @contextmanager
 def at_migration(app: str, name: str) -> Iterator[Apps]:
-    """``app`` migrated back to ``name`` for the block, and forward to its latest migration afterwards,
-    whatever happens inside (the other tests need the current schema)."""
-    executor = MigrationExecutor(connection)
-    (leaf,) = executor.loader.graph.leaf_nodes(app)
+    """``app`` migrated back to ``name`` for the block, and every app forward to its latest migration
+    afterwards, whatever happens inside (the other tests need the current schema; going back may have
+    unapplied other apps' migrations that depend on ``app``)."""
     try:
         yield migrate_to(app, name)
     finally:
-        migrate_to(*leaf)
+        migrate_to_latest()

@@ -1,20 +1,15 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class RegistryConfig(AppConfig):
-    """個人情報取扱事務登録簿, incidents and annual reports (要綱 第16条, 第48–50条)."""
+    """The former home of the register, incidents and annual reports, kept for its migrations only.
+
+    Its tables now belong to the ``register`` and ``incidents`` apps, which adopted them in their migration
+    0001 (state only, then a rename); this app's 0005 drops the models from its own state. It holds no code
+    and stays installed so that a database created before the move, and a fresh one, migrate the same way.
+    Remove it (and squash) once every library's database has applied ``register.0002``.
+    """
 
     name = "privacy_admin.registry"
     label = "registry"
-    verbose_name = _("個人情報取扱事務登録簿")
-
-    def ready(self) -> None:
-        from privacy_admin.core import hooks, labels
-
-        from . import incident_selectors
-        from . import labels as own
-
-        labels.register(own.ACTION_LABELS, own.ACTION_GROUP_LABELS)
-        # The requests' dashboard (below this app) shows the open incidents through this.
-        hooks.register(hooks.INCIDENT_PANEL, incident_selectors.dashboard_panel)
+    verbose_name = "registry (migrations only)"

@@ -16,7 +16,7 @@ from outsourcing.models import Clause, ClauseAgreement, Contract, Contractor, Ha
 from outsourcing.presets import PICKUP_ITEMS, SCHOOL_ITEMS
 from patrons.models import Branch
 from privacy_admin.core.roles import Role
-from privacy_admin.registry.models import RegisterEntry
+from register.models import RegisterEntry
 
 from ..factories import make_staff
 

@@ -19,7 +19,7 @@ from privacy_admin.accounts.models import PasswordState
 from privacy_admin.audit.models import AuditEvent
 from privacy_admin.core.dataitems import DataItem
 from privacy_admin.core.roles import Role, roles_of
-from privacy_admin.registry.models import RegisterEntry
+from register.models import RegisterEntry
 
 from ..factories import make_branch
 from .factories import PICKUP_ITEMS, make_contract, make_contractor, make_operator

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from outsourcing.models import Clause, ClauseAgreement, Contract, Contractor, ContractorChange, Handler
 from privacy_admin.audit.models import AuditEvent, Outcome
-from privacy_admin.registry.models import RegisterEntry
+from register.models import RegisterEntry
 
 from .factories import make_contract, make_contractor, make_operator
 

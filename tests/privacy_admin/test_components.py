@@ -10,8 +10,17 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("patrons", "loans", "disclosure_requests", "outsourcing", "backups")
-PROJECT_APPS = ("accounts", "audit", "registry", "devmail", "dispatch")
+APPS = (
+    "patrons",
+    "loans",
+    "disclosure_requests",
+    "register",
+    "incidents",
+    "reports",
+    "outsourcing",
+    "backups",
+)
+PROJECT_APPS = ("accounts", "audit", "registry", "devmail", "dispatch")  # registry: its migrations only
 CORE = "privacy_admin.core"
 WIRING = "privacy_admin"  # settings, urls, the API router, the Celery app, the admin site, commands
 SKIPPED_DIRS = {"tests", "bench", "tools", "scripts", ".venv", ".tools", "var", "node_modules"}

@@ -18,6 +18,7 @@ from django.utils import timezone
 from faker import Faker
 
 from disclosure_requests.demo import seed_requests
+from incidents.demo import seed_incidents
 from loans.demo import seed_circulation
 from outsourcing.demo import seed_contracts
 from patrons import services
@@ -25,8 +26,7 @@ from patrons.models import Branch, Patron, PatronCategory
 from privacy_admin.accounts.models import StaffProfile
 from privacy_admin.audit.context import audit_context
 from privacy_admin.core.roles import Role
-from privacy_admin.registry.demo import seed_register
-from privacy_admin.registry.incident_demo import seed_incidents
+from register.demo import seed_register
 
 BRANCHES = [
     # code, name, kind, takes registrations (要綱 第3条)

@@ -1,0 +1,175 @@
+"""Public pages, no login (mounted at /public/register/): the register open to inspection (要綱 第16条第5項)
+and what the library must make known to the people whose data it holds (要綱 第49条).
+
+Nothing here is personal data: the register describes activities, never people. The search query is a
+word about an activity (名称・目的・所管), so it may travel in the query string. Abolished entries are
+not shown (第16条第4項: their registration is struck out).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from disclosure_requests.models import RequesterKind, RuleProfile, SuspensionKind
+from disclosure_requests.profiles import current_profile
+from disclosure_requests.services import request_identity_documents
+from privacy_admin.core.pdf import render_pdf
+from register import inventory, selectors
+from register.views.entries import entry_sheet
+
+PER_PAGE = 50
+
+# 要綱 第28条: the fee for a disclosure is the actual cost, in an amount the library sets. Until the
+# library sets its own (settings PRIVACY_COPY_FEE_*), these are the amounts most municipal schedules use
+# for a copy of an A3 or smaller sheet; viewing is free and postage is charged at cost.
+COPY_FEE_MONOCHROME_YEN = 10
+COPY_FEE_COLOR_YEN = 50
+
+# 要綱 第17条第2項: a minor's or an adult ward's legal representative may request for them; a person's
+# appointed agent only for 特定個人情報. The documents that prove the representation.
+REPRESENTATION_DOCUMENTS: dict[str, str] = {
+    RequesterKind.MINOR_REPRESENTATIVE: "戸籍謄本・戸籍抄本など、親権者であることを確認できる書類（提出日前30日以内に作成されたもの）",
+    RequesterKind.WARD_REPRESENTATIVE: "後見登記等に関する登記事項証明書など、成年後見人であることを確認できる書類（提出日前30日以内に作成されたもの）",
+    RequesterKind.APPOINTED_AGENT: "本人の委任状（特定個人情報に限る。委任状には本人の実印を押し、印鑑登録証明書を添付）",
+}
+
+
+@dataclass(frozen=True)
+class RequestForm:
+    kind: str
+    title: str  # 保有個人情報開示請求書
+    article: str  # the article the form follows
+    filename: str
+
+
+REQUEST_FORMS: dict[str, RequestForm] = {
+    "disclosure": RequestForm(
+        "disclosure", "保有個人情報開示請求書", "要綱 第18条第1項", "kaiji-seikyusho.pdf"
+    ),
+    "correction": RequestForm(
+        "correction", "保有個人情報訂正請求書", "要綱 第31条第1項", "teisei-seikyusho.pdf"
+    ),
+    "suspension": RequestForm(
+        "suspension", "保有個人情報利用停止請求書", "要綱 第38条第1項", "riyouteishi-seikyusho.pdf"
+    ),
+}
+
+
+def _setting(name: str, default: Any) -> Any:
+    # Knobs the library may set; until they exist in settings.py the documented default applies.
+    return getattr(settings, name, default)
+
+
+def publication_info() -> dict[str, Any]:
+    """The items of 要綱 第49条 from the library's settings and rules (no personal data)."""
+    try:
+        profile: RuleProfile | None = current_profile()
+    except RuleProfile.DoesNotExist:
+        profile = None
+    office = settings.LIBRARY_OFFICE
+    return {
+        "library_name": settings.LIBRARY_NAME,
+        "library_head": settings.LIBRARY_HEAD,
+        # (1) 開示等の求めの申出先
+        "office": office,
+        "office_address": _setting("LIBRARY_OFFICE_ADDRESS", ""),
+        "office_phone": _setting("LIBRARY_OFFICE_PHONE", ""),
+        "office_hours": _setting("LIBRARY_OFFICE_HOURS", "開館日の午前9時から午後5時まで"),
+        # (2) 書面の様式その他の申出の方式
+        "forms": list(REQUEST_FORMS.values()),
+        "profile": profile,
+        # (3) 本人又は代理人であることの確認方法
+        "identity_documents": [label for _code, label in request_identity_documents()],
+        "representation_documents": [
+            (str(RequesterKind(kind).label), text) for kind, text in REPRESENTATION_DOCUMENTS.items()
+        ],
+        # (4) 開示の実施に係る費用の額及び徴収方法
+        "fee_monochrome": _setting("PRIVACY_COPY_FEE_MONOCHROME_YEN", COPY_FEE_MONOCHROME_YEN),
+        "fee_color": _setting("PRIVACY_COPY_FEE_COLOR_YEN", COPY_FEE_COLOR_YEN),
+        # (5) 苦情の申出先及び図書館を所管する部署の連絡先
+        "complaint_office": office,
+        "supervisor": settings.LIBRARY_APPEAL_AUTHORITY,
+        "supervisor_contact": _setting("LIBRARY_SUPERVISOR_CONTACT", ""),
+    }
+
+
+@require_GET
+def public_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[: selectors.SEARCH_MAX]
+    page = Paginator(selectors.public_entries(q=q), PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/public/list.html",
+        {"page": page, "q": q, "library_name": settings.LIBRARY_NAME},
+    )
+
+
+@require_GET
+def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = selectors.get_public_entry(pk)
+    sheet = entry_sheet(entry)
+    # The public sheet shows the entry as registered: its status is always 登録 and it has no 廃止日.
+    for section in sheet:
+        section["rows"] = [r for r in section["rows"] if r["name"] not in ("status", "abolished_on")]
+    history = [h for h in selectors.entry_history(entry, with_users=False) if h.kind != "create"]
+    return render(
+        request,
+        "registry/public/detail.html",
+        {
+            "entry": entry,
+            "sheet": sheet,
+            "record_items": inventory.entry_record_items(entry),
+            "history": history,
+            "library_name": settings.LIBRARY_NAME,
+        },
+    )
+
+
+@require_GET
+def publication(request: HttpRequest) -> HttpResponse:
+    return render(request, "registry/public/publication.html", publication_info())
+
+
+@functools.lru_cache(maxsize=16)
+def _form_pdf(kind: str, library_name: str, library_head: str, office: str, window_days: int | None) -> bytes:
+    return render_pdf(
+        "registry/public/pdf/request_form.html",
+        {
+            "form": REQUEST_FORMS[kind],
+            "library_name": library_name,
+            "library_head": library_head,
+            "office": office,
+            "window_days": window_days,
+            "identity_documents": [label for _code, label in request_identity_documents()],
+            "requester_kinds": [str(label) for _v, label in RequesterKind.choices],
+            "suspension_kinds": [str(label) for _v, label in SuspensionKind.choices],
+        },
+    )
+
+
+def render_request_form_pdf(kind: str) -> bytes:
+    """A blank request form (要綱 第18条・第31条・第38条) as PDF, rendered once per process for the same
+    library settings and request period."""
+    try:
+        window_days: int | None = current_profile().request_window_days
+    except RuleProfile.DoesNotExist:
+        window_days = None
+    return _form_pdf(kind, settings.LIBRARY_NAME, settings.LIBRARY_HEAD, settings.LIBRARY_OFFICE, window_days)
+
+
+@require_GET
+def request_form_pdf(request: HttpRequest, kind: str) -> HttpResponse:
+    form = REQUEST_FORMS.get(kind)
+    if form is None:
+        raise Http404
+    response = HttpResponse(render_request_form_pdf(kind), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{form.filename}"'
+    return response
