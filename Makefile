@@ -3,6 +3,7 @@
 #   make run     install what is missing, migrate, seed the demo data, then run
 #                web + Celery worker + beat on the embedded defaults (SQLite under
 #                var/, kombu filesystem broker) — no PostgreSQL or Redis needed.
+#                DEBUG off; PORT=8080 make run for another port (scripts/run.sh).
 #   make test    install what is missing, then scripts/test.sh (lint, type check,
 #                Django checks, pytest; PostgreSQL/Redis used when reachable).
 #   make lint    ruff check, ruff format --check, mypy.
@@ -31,7 +32,7 @@ ARGS ?=
 
 # `make run` uses the embedded defaults even if the developer's shell points at servers.
 # Mail goes to the development outbox (var/outbox), never to a real SMTP server from a demo.
-EMBEDDED_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u EMAIL_HOST -u EMAIL_BACKEND DJANGO_DEBUG="$${DJANGO_DEBUG:-1}"
+EMBEDDED_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u EMAIL_HOST -u EMAIL_BACKEND
 
 .PHONY: help venv fonts run test lint bench clean messages
 
@@ -83,22 +84,7 @@ fonts:
 # --- entry points ------------------------------------------------------------
 
 run: venv fonts
-	@mkdir -p var
-	echo "==> migrate (SQLite under var/)"
-	$(EMBEDDED_ENV) .venv/bin/python manage.py migrate --noinput
-	echo "==> seed_demo"
-	$(EMBEDDED_ENV) .venv/bin/python manage.py seed_demo
-	# Seal the demo's access log and sign a first checkpoint, so the officers' checkpoint page and the
-	# public 第49条 page have one to show before beat's hourly job (README "Access log").
-	echo "==> audit_seal, audit_checkpoint"
-	$(EMBEDDED_ENV) .venv/bin/python manage.py audit_seal >/dev/null
-	$(EMBEDDED_ENV) .venv/bin/python manage.py audit_checkpoint
-	echo
-	echo "  ==> http://127.0.0.1:8000/   (Ctrl-C stops web, worker and beat)"
-	echo "      mail is kept in var/outbox, not sent: sign in as admin → 開発用送信箱 (/system/outbox/)"
-	echo
-	# -e /dev/null: honcho would otherwise load .env (docker-compose's) into the processes.
-	exec $(EMBEDDED_ENV) .venv/bin/honcho -e /dev/null -f Procfile.dev start
+	$(EMBEDDED_ENV) bash scripts/run.sh
 
 test: venv fonts
 	bash scripts/test.sh $(ARGS)

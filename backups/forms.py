@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from privacy_admin.core import forms as core_forms
 from privacy_admin.core.errors import add_service_errors
 from privacy_admin.core.forms import DATE_FORMATS, DATE_INVALID, date_field
 
@@ -20,7 +21,11 @@ from .models import BackupMedium
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", *DATE_FORMATS]
 
 
-class MediumRecordForm(forms.Form):
+# A backup medium is at most a petabyte; the column itself would hold 2**63 - 1.
+SIZE_BYTES_MAX = 10**15
+
+
+class MediumRecordForm(core_forms.Form):
     """A medium taken outside ``manage.py backup`` (a tape, a disk carried to another building)."""
 
     medium = forms.CharField(
@@ -57,9 +62,11 @@ class MediumRecordForm(forms.Form):
         label=_("大きさ（バイト）"),
         required=False,
         min_value=0,
+        max_value=SIZE_BYTES_MAX,
         error_messages={
             "invalid": _("大きさは0以上の整数で入力してください。"),
             "min_value": _("大きさは0以上の整数で入力してください。"),
+            "max_value": _("大きさは1PB（10の15乗バイト）以下で入力してください。"),
         },
     )
     sha256 = forms.CharField(label=_("SHA-256"), max_length=64, required=False)
@@ -89,7 +96,7 @@ class MediumRecordForm(forms.Form):
         }
 
 
-class MediumDestroyForm(forms.Form):
+class MediumDestroyForm(core_forms.Form):
     destroyed_on = date_field(_("廃棄日"))
     destruction_method = forms.ChoiceField(
         label=_("廃棄の方法"),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core.actor import Actor, user_of
 from privacy_admin.core.dates import today
 from privacy_admin.core.errors import FieldErrors
 
@@ -37,7 +38,7 @@ def default_retain_until(taken_at: dt.datetime) -> dt.date:
 
 def backup_medium_record(
     *,
-    actor: Any,
+    actor: Actor,
     medium: str,
     kind: str,
     taken_at: dt.datetime | None,
@@ -92,7 +93,7 @@ def backup_medium_record(
             size_bytes=size_bytes,
             sha256=sha256,
             recipient_fingerprint=recipient_fingerprint,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=user_of(actor) if getattr(actor, "is_authenticated", False) else None,
         )
         audit_record(
             actor=actor,
@@ -110,7 +111,7 @@ def backup_medium_record(
 
 
 def backup_medium_destroy(
-    *, actor: Any, medium: BackupMedium, destroyed_on: dt.date | None, method: str
+    *, actor: Actor, medium: BackupMedium, destroyed_on: dt.date | None, method: str
 ) -> BackupMedium:
     """市川市 方針 第5(2): record that a medium was destroyed, how, and that ``actor`` confirmed it.
 
@@ -148,7 +149,7 @@ def backup_medium_destroy(
             raise ValidationError({"__all__": [_("この媒体は既に廃棄済みとして記録されています。")]})
         locked.destroyed_on = destroyed_on
         locked.destruction_method = method
-        locked.confirmed_by = actor
+        locked.confirmed_by = user_of(actor)
         locked.save(update_fields=["destroyed_on", "destruction_method", "confirmed_by"])
         audit_record(
             actor=actor,

@@ -11,8 +11,15 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from .citations import RULES
 from .models import ClosedDay, PrivacyRequest, RuleProfile
-from .profiles import DAY_FIELDS, SEEDED_PROFILE_CODES, rule_profile_copy, rule_profile_make_current
+from .profiles import (
+    DAY_FIELDS,
+    SEEDED_PROFILE_CODES,
+    ProfileNotApplicable,
+    rule_profile_copy,
+    rule_profile_make_current,
+)
 
 
 @admin.register(RuleProfile)
@@ -64,6 +71,14 @@ class RuleProfileAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (
+            "適用する法令と条項",
+            {
+                "fields": ("law_name", "law_short_name", "citations", "is_template"),
+                "description": "条項は規則のキーごとに「第82条第1項」のように入力します（法令に条項がない規則は空欄）。"
+                "キーの一覧: " + "、".join(f"{key}（{label}）" for key, label in RULES),
+            },
+        ),
     )
 
     def get_readonly_fields(self, request: HttpRequest, obj: RuleProfile | None = None) -> tuple[str, ...]:
@@ -94,7 +109,11 @@ class RuleProfileAdmin(admin.ModelAdmin):
         if len(profiles) != 1:
             self.message_user(request, "適用する期限ルールを1つだけ選んでください。", messages.ERROR)
             return
-        profile = rule_profile_make_current(actor=request.user, profile=profiles[0])
+        try:
+            profile = rule_profile_make_current(actor=request.user, profile=profiles[0])
+        except ProfileNotApplicable as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
         self.message_user(
             request,
             f"「{profile.name}」をこの図書館で適用します。受付済みの請求は受付時の期限ルールのままです。",

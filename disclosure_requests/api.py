@@ -1,4 +1,4 @@
-"""開示・訂正・利用停止 request endpoints (privacy officers and administrators; 要綱 第17–42条).
+"""開示・訂正・利用停止 request endpoints (privacy officers and administrators; 山梨県 要綱 第17–42条).
 
 Dates are ISO 8601 (YYYY-MM-DD). Bad input answers 422 with Japanese messages per field and changes
 nothing; an unknown request, or one the caller may not reach, is 404. Answers carry the request's
@@ -8,26 +8,29 @@ number, state and deadlines — never the requester's name or address; reading a
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.utils.translation import gettext, gettext_noop
+from ninja import Field, P, PathEx, Router, Schema, Status
 from pydantic import ConfigDict
 
 from patrons.api import IsoDate
 from privacy_admin.accounts.api_auth import staff_auth
-from privacy_admin.core.api_schemas import ErrorOut, ValidationErrorOut
+from privacy_admin.core.api_schemas import BIGINT_MAX, OneOf, error_responses
 from privacy_admin.core.roles import Role
 
 from . import selectors, services
 from .models import (
     Channel,
     Decision,
+    Extension,
     Outcome,
     PrivacyRequest,
     RequesterKind,
     RequestKind,
+    RequestStatus,
     SuspensionKind,
     WithholdingReason,
 )
@@ -42,13 +45,12 @@ def _labels(choices: Any) -> str:
     return "、".join(f"{value}={label}" for value, label in choices)
 
 
-_ERRORS: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    422: ValidationErrorOut,
-}
+_ERRORS: dict[int, Any] = error_responses(400, 401, 403, 404, 422, 500)
+RequestId = PathEx[int, P(ge=1, le=BIGINT_MAX, description="請求の id")]
+AmendmentId = PathEx[int, P(ge=1, le=BIGINT_MAX, description="補正の id")]
+_DOCUMENT_CODES = OneOf(
+    (code for code, _label in services.request_identity_documents()), label="本人確認書類の種類"
+)
 
 
 # --- schemas -----------------------------------------------------------------------------------------
@@ -59,40 +61,43 @@ class RequestIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: str = Field(max_length=16, description=f"請求の種類: {_labels(RequestKind.choices)}")
+    kind: Annotated[str, OneOf(RequestKind, label=gettext_noop("請求の種類"))] = Field(
+        description=f"請求の種類: {_labels(RequestKind.choices)}"
+    )
     received_on: IsoDate = Field(description="受付日（YYYY-MM-DD）。未来の日付は不可")
     requester_name: str = Field(max_length=200, description="請求者氏名（60文字以内）")
     requester_address: str | None = Field(
         None, max_length=300, description="請求者の住所又は居所（120文字以内）"
     )
     requester_phone: str | None = Field(None, max_length=40, description="請求者の電話番号")
-    requester_kind: str | None = Field(
-        None, max_length=24, description=f"請求者（省略時 self）: {_labels(RequesterKind.choices)}"
+    requester_kind: Annotated[str, OneOf(RequesterKind, label=gettext_noop("請求者の区分"))] | None = Field(
+        None, description=f"請求者（省略時 self）: {_labels(RequesterKind.choices)}"
     )
     principal_name: str | None = Field(None, max_length=200, description="代理請求のとき、本人の氏名（必須）")
     representation_document: str | None = Field(
         None, max_length=200, description="代理請求のとき、代理権を確認した書類の種類（必須。番号は不可）"
     )
-    identity_document_type: str = Field(
-        max_length=40,
+    identity_document_type: Annotated[str, _DOCUMENT_CODES] = Field(
         description="確認した本人確認書類: "
         + "、".join(f"{c}={label}" for c, label in services.request_identity_documents()),
     )
     information_requested: str = Field(max_length=4000, description="請求に係る保有個人情報（2000文字以内）")
-    channel: str | None = Field(
-        None, max_length=16, description=f"受付方法（省略時 counter）: {_labels(Channel.choices)}"
+    channel: Annotated[str, OneOf(Channel, label=gettext_noop("受付方法"))] | None = Field(
+        None, description=f"受付方法（省略時 counter）: {_labels(Channel.choices)}"
     )
     card_number: str | None = Field(None, max_length=32, description="請求者の利用者番号（任意）")
     disclosed_on: IsoDate | None = Field(
         None,
-        description="訂正・利用停止: 開示を受けた日。90日を過ぎていれば 422（要綱 第30条第3項、第37条第3項）",
+        description="訂正・利用停止: 開示を受けた日。90日を過ぎていれば 422（山梨県 要綱 第30条第3項、第37条第3項）",
     )
-    based_on: int | None = Field(None, description="訂正・利用停止: 基となる開示請求の id（任意）")
+    based_on: int | None = Field(
+        None, ge=1, le=BIGINT_MAX, description="訂正・利用停止: 基となる開示請求の id（任意）"
+    )
     correction_content: str | None = Field(
         None, max_length=4000, description="訂正: 訂正を求める内容（必須）"
     )
-    suspension_kind: str | None = Field(
-        None, max_length=16, description=f"利用停止: 求める措置（必須）: {_labels(SuspensionKind.choices)}"
+    suspension_kind: Annotated[str, OneOf(SuspensionKind, label=gettext_noop("求める措置"))] | None = Field(
+        None, description=f"利用停止: 求める措置（必須）: {_labels(SuspensionKind.choices)}"
     )
     reason_for_request: str | None = Field(None, max_length=4000, description="請求の理由")
 
@@ -112,8 +117,10 @@ class AmendmentOut(Schema):
 
 class ExtensionOut(Schema):
     id: int
-    kind: str = Field(description="normal=期限延長、special=期限の特例延長")
-    days: int
+    kind: Annotated[str, OneOf(Extension.Kind, label=gettext_noop("延長の種類"))] = Field(
+        description="normal=期限延長、special=期限の特例延長"
+    )
+    days: int = Field(ge=0)
     notified_on: dt.date
     remainder_due_on: dt.date | None
 
@@ -121,9 +128,11 @@ class ExtensionOut(Schema):
 class DecisionOut(Schema):
     id: int
     decided_on: dt.date
-    outcome: str = Field(description=_labels(Outcome.choices))
-    reasons: list[str] = Field(
-        description=f"不開示の理由区分（要綱 第19条）: {_labels(WithholdingReason.choices)}"
+    outcome: Annotated[str, OneOf(Outcome, label=gettext_noop("決定の内容"))] = Field(
+        description=_labels(Outcome.choices)
+    )
+    reasons: list[Annotated[str, OneOf(WithholdingReason, label=gettext_noop("不開示の理由区分"))]] = Field(
+        description=f"不開示の理由区分（山梨県 要綱 第19条）: {_labels(WithholdingReason.choices)}"
     )
     reason_lapses_on: dt.date | None
     is_partial_scope: bool
@@ -132,8 +141,12 @@ class DecisionOut(Schema):
 class RequestOut(Schema):
     id: int
     number: str
-    kind: str
-    status: str
+    kind: Annotated[str, OneOf(RequestKind, label=gettext_noop("請求の種類"))] = Field(
+        description=_labels(RequestKind.choices)
+    )
+    status: Annotated[str, OneOf(RequestStatus, label=gettext_noop("状態"))] = Field(
+        description=_labels(RequestStatus.choices)
+    )
     received_on: dt.date
     due_on: dt.date = Field(
         description="決定期限（閉庁日でも延びません）。補正中は、補正が今日届いた場合の期限"
@@ -155,10 +168,10 @@ class AmendmentIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     requested_on: IsoDate = Field(description="補正を求めた日")
-    what_to_fix: str | None = Field(
-        None,
-        max_length=2000,
-        description="補正を求める事項（1000文字以内）。空のときは 422（要綱 第18条第3項）",
+    what_to_fix: str = Field(
+        min_length=1,
+        max_length=1000,
+        description="補正を求める事項（必須、1000文字以内。山梨県 要綱 第18条第3項）",
     )
 
 
@@ -189,8 +202,10 @@ class AmendmentCompletedOut(DeadlineOut):
 class ExtensionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    days: int = Field(description="延長日数（合計で開示15日・訂正/利用停止30日まで。期限ルールによる）")
-    reason: str = Field(max_length=2000, description="延長の理由")
+    days: int = Field(
+        ge=1, le=60, description="延長日数（合計で開示15日・訂正/利用停止30日まで。期限ルールによる）"
+    )
+    reason: str = Field(min_length=1, max_length=1000, description="延長の理由（必須、1000文字以内）")
     notified_on: IsoDate = Field(description="延長を通知した日（決定期限以前）")
 
 
@@ -201,9 +216,11 @@ class ExtensionCreatedOut(DeadlineOut):
 class DecisionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    outcome: str = Field(max_length=16, description=_labels(Outcome.choices))
+    outcome: Annotated[str, OneOf(Outcome, label=gettext_noop("決定の内容"))] = Field(
+        description=_labels(Outcome.choices)
+    )
     decided_on: IsoDate = Field(description="決定日（受付日以降、今日まで）")
-    reasons: list[str] = Field(
+    reasons: list[Annotated[str, OneOf(WithholdingReason, label=gettext_noop("不開示の理由区分"))]] = Field(
         default_factory=list,
         max_length=len(WithholdingReason.values),
         description=f"部分開示・不開示では1つ以上: {_labels(WithholdingReason.choices)}",
@@ -211,12 +228,16 @@ class DecisionIn(Schema):
     reason_text: str | None = Field(None, max_length=4000, description="理由（全部を認める決定以外は必須）")
     reason_lapses_on: IsoDate | None = Field(None, description="理由がなくなる時期（分かる場合）")
     disclosed_content: str | None = Field(None, max_length=4000, description="開示する保有個人情報")
-    is_partial_scope: bool = Field(False, description="特例延長で相当の部分について決定する（要綱 第25条）")
+    is_partial_scope: bool = Field(
+        False, description="特例延長で相当の部分について決定する（山梨県 要綱 第25条）"
+    )
 
 
 class DecisionCreatedOut(Schema):
     decision_id: int
-    status: str
+    status: Annotated[str, OneOf(RequestStatus, label=gettext_noop("状態"))] = Field(
+        description=_labels(RequestStatus.choices)
+    )
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -307,7 +328,7 @@ def request_create(request: HttpRequest, payload: RequestIn) -> Any:
         try:
             based_on = selectors.get_request_for(actor, payload.based_on)
         except Http404:
-            raise ValidationError({"based_on": ["基となる開示請求が見つかりません。"]}) from None
+            raise ValidationError({"based_on": [gettext("基となる開示請求が見つかりません。")]}) from None
     pr = services.request_receive(
         actor=actor,
         kind=payload.kind,
@@ -334,7 +355,7 @@ def request_create(request: HttpRequest, payload: RequestIn) -> Any:
 @router.get(
     "/requests/{request_id}",
     auth=staff_auth(*ROLES),
-    response={200: RequestOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: RequestOut, **error_responses(400, 401, 403, 404, 422, 500)},
     summary="請求の状態と期限",
     description=(
         "状態、決定期限（閉庁日に当たるかと、その前の最終開庁日）、補正・延長・決定の経過を返します。"
@@ -342,7 +363,7 @@ def request_create(request: HttpRequest, payload: RequestIn) -> Any:
     ),
     operation_id="request_detail",
 )
-def request_detail(request: HttpRequest, request_id: int) -> Any:
+def request_detail(request: HttpRequest, request_id: RequestId) -> Any:
     actor = _actor(request)
     pr = selectors.request_with_steps(selectors.get_request_for(actor, request_id))
     services.request_record_view(actor=actor, request=pr, what="api")
@@ -355,16 +376,16 @@ def request_detail(request: HttpRequest, request_id: int) -> Any:
     response={201: AmendmentCreatedOut, **_ERRORS},
     summary="補正の依頼",
     description=(
-        "補正を求めた日から補正が完了する日まで、期限は停止します（要綱 第24条第1項ただし書）。"
+        "補正を求めた日から補正が完了する日まで、期限は停止します（山梨県 要綱 第24条第1項ただし書）。"
         "完了していない補正があるとき、受付日より前・未来の日付、決定期限後の依頼は 422。" + _ROLES_TEXT
     ),
     operation_id="request_amendment",
 )
-def amendment_create(request: HttpRequest, request_id: int, payload: AmendmentIn) -> Any:
+def amendment_create(request: HttpRequest, request_id: RequestId, payload: AmendmentIn) -> Any:
     actor = _actor(request)
     pr = selectors.get_request_for(actor, request_id)
     amendment = services.amendment_request(
-        actor=actor, request=pr, requested_on=payload.requested_on, what_to_fix=payload.what_to_fix or ""
+        actor=actor, request=pr, requested_on=payload.requested_on, what_to_fix=payload.what_to_fix
     )
     return Status(
         201, {"amendment_id": amendment.pk, "reply_by": amendment.reply_by, "clock_stopped": pr.clock_stopped}
@@ -383,7 +404,7 @@ def amendment_create(request: HttpRequest, request_id: int, payload: AmendmentIn
     operation_id="request_amendment_complete",
 )
 def amendment_complete(
-    request: HttpRequest, request_id: int, amendment_id: int, payload: AmendmentCompleteIn
+    request: HttpRequest, request_id: RequestId, amendment_id: AmendmentId, payload: AmendmentCompleteIn
 ) -> Any:
     actor = _actor(request)
     pr = selectors.get_request_for(actor, request_id)
@@ -404,12 +425,12 @@ def amendment_complete(
     response={201: ExtensionCreatedOut, **_ERRORS},
     summary="決定期限の延長",
     description=(
-        "正当な理由があるとき、期限内に書面で通知して延長します（要綱 第24条第2項・第34条第2項・第41条第2項）。"
+        "正当な理由があるとき、期限内に書面で通知して延長します（山梨県 要綱 第24条第2項・第34条第2項・第41条第2項）。"
         "上限を超える日数、期限後の通知、理由の空欄は 422。" + _ROLES_TEXT
     ),
     operation_id="request_extend",
 )
-def extension_create(request: HttpRequest, request_id: int, payload: ExtensionIn) -> Any:
+def extension_create(request: HttpRequest, request_id: RequestId, payload: ExtensionIn) -> Any:
     actor = _actor(request)
     pr = selectors.get_request_for(actor, request_id)
     extension = services.request_extend(
@@ -425,12 +446,12 @@ def extension_create(request: HttpRequest, request_id: int, payload: ExtensionIn
     summary="決定",
     description=(
         "開示（全部開示・部分開示・不開示・存否応答拒否・不存在）、訂正（する・しない）、利用停止（する・しない）の"
-        "決定を記録します。全部を認める決定以外は理由が必要で、部分開示・不開示は要綱第19条の区分を1つ以上。"
+        "決定を記録します。全部を認める決定以外は理由が必要で、部分開示・不開示は山梨県 要綱 第19条の区分を1つ以上。"
         "受付日より前・未来の決定日は 422。" + _ROLES_TEXT
     ),
     operation_id="request_decide",
 )
-def decision_create(request: HttpRequest, request_id: int, payload: DecisionIn) -> Any:
+def decision_create(request: HttpRequest, request_id: RequestId, payload: DecisionIn) -> Any:
     actor = _actor(request)
     pr = selectors.get_request_for(actor, request_id)
     decision = services.request_decide(

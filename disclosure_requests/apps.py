@@ -13,4 +13,10 @@ class DisclosureRequestsConfig(AppConfig):
         from . import labels as own
 
         labels.register(own.ACTION_LABELS, own.ACTION_GROUP_LABELS)
-        from . import letter_admin  # noqa: F401  (通知書テンプレート and 苦情 in the admin)
+        from . import targets as own_targets
+
+        own_targets.register()  # how the access log shows this app's records
+        from . import (
+            checks,  # noqa: F401  (the 文書番号 format and the office's phone number)
+            letter_admin,  # noqa: F401  (通知書テンプレート and 苦情 in the admin)
+        )

@@ -1,4 +1,4 @@
-"""苦情 pages (要綱 第45条): list, receive, and the detail page with assign / answer / close.
+"""苦情 pages (山梨県 要綱 第45条): list, receive, and the detail page with assign / answer / close.
 
 Thin: forms parse, ``complaints`` services validate, write and audit. Privacy officers and
 administrators only (403 for anyone else, written to the access log). The list shows no complainant's
@@ -17,15 +17,19 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacy_admin.audit.permissions import role_required
+from privacy_admin.core import forms as core_forms
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.calendar import fiscal_year_bounds, fiscal_year_label
 from privacy_admin.core.errors import add_service_errors as _add_errors
 from privacy_admin.core.roles import Role
 
 from . import complaints, selectors
-from .models import Channel, Complaint, PrivacyRequest
+from .models import Complaint, ComplaintChannel, PrivacyRequest
 
 ROLES = (Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)
 PER_PAGE = 50
@@ -36,24 +40,34 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ReceiveForm(forms.Form):
-    received_on = forms.DateField(label="受付日", widget=_date_input())
-    channel = forms.ChoiceField(label="受付方法", choices=Channel.choices, initial=Channel.COUNTER)
+class ReceiveForm(core_forms.Form):
+    received_on = core_forms.BoundedDateField(label=gettext_lazy("受付日"), widget=_date_input())
+    channel = forms.ChoiceField(
+        label=gettext_lazy("受付方法"), choices=ComplaintChannel.choices, initial=ComplaintChannel.COUNTER
+    )
     complainant_name = forms.CharField(
-        label="申出者氏名", max_length=60, required=False, help_text="匿名の申出は空欄のままにします。"
+        label=gettext_lazy("申出者氏名"),
+        max_length=60,
+        required=False,
+        help_text=gettext_lazy("匿名の申出は空欄のままにします。"),
     )
     contact = forms.CharField(
-        label="連絡先", max_length=120, required=False, help_text="回答の送り先（電話番号・住所・メールなど）"
+        label=gettext_lazy("連絡先"),
+        max_length=120,
+        required=False,
+        help_text=gettext_lazy("回答の送り先（電話番号・住所・メールなど）"),
     )
-    summary = forms.CharField(label="苦情の内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 6}))
+    summary = forms.CharField(
+        label=gettext_lazy("苦情の内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 6})
+    )
     related_request_number = forms.CharField(
-        label="関連する請求の受付番号",
+        label=gettext_lazy("関連する請求の受付番号"),
         max_length=32,
         required=False,
-        help_text="開示等請求に関する苦情であれば、その受付番号（例: R8-開示-0001）",
+        help_text=gettext_lazy("開示等請求に関する苦情であれば、その受付番号（例: R8-開示-0001）"),
     )
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
 
@@ -63,7 +77,7 @@ class ReceiveForm(forms.Form):
             return None
         found = selectors.request_by_number_for(self.actor, number)
         if found is None:
-            raise ValidationError("この受付番号の請求はありません。")
+            raise ValidationError(_("この受付番号の請求はありません。"))
         return found
 
 
@@ -71,8 +85,8 @@ def _username(user: Any) -> str:
     return str(user.get_username())
 
 
-class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label="担当者", queryset=get_user_model().objects.none())
+class AssignForm(core_forms.Form):
+    assignee = forms.ModelChoiceField(label=gettext_lazy("担当者"), queryset=get_user_model().objects.none())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -83,13 +97,15 @@ class AssignForm(forms.Form):
         field.label_from_instance = _username  # type: ignore[method-assign,assignment]
 
 
-class AnswerForm(forms.Form):
-    answer = forms.CharField(label="回答", max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
-    answered_on = forms.DateField(label="回答日", widget=_date_input())
+class AnswerForm(core_forms.Form):
+    answer = forms.CharField(
+        label=gettext_lazy("回答"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    answered_on = core_forms.BoundedDateField(label=gettext_lazy("回答日"), widget=_date_input())
 
 
-class CloseForm(forms.Form):
-    closed_on = forms.DateField(label="完了日", widget=_date_input())
+class CloseForm(core_forms.Form):
+    closed_on = core_forms.BoundedDateField(label=gettext_lazy("完了日"), widget=_date_input())
 
 
 # --- list ------------------------------------------------------------------------------------------
@@ -126,7 +142,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
             "fiscal_year": fiscal_year,
             "fiscal_years": [(y, fiscal_year_label(y)) for y in years],
             "counts": counts,
-            "channels": Channel.choices,
+            "channels": ComplaintChannel.choices,
             "open_count": selectors.complaints_open_count(request.user),
         },
     )
@@ -155,7 +171,9 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                messages.success(request, f"苦情を受け付けました（受付番号 {complaint.number}）。")
+                messages.success(
+                    request, _("苦情を受け付けました（受付番号 %(number)s）。") % {"number": complaint.number}
+                )
                 return redirect("complaints:detail", pk=complaint.pk)
         status = 400
     else:
@@ -229,7 +247,7 @@ def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, "担当者を指定しました。")
+            messages.success(request, _("担当者を指定しました。"))
             return redirect("complaints:detail", pk=complaint.pk)
     return _detail(request, complaint, assign_form=form, status=400)
 
@@ -250,7 +268,7 @@ def complaint_answer(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, "回答を記録しました。")
+            messages.success(request, _("回答を記録しました。"))
             return redirect("complaints:detail", pk=complaint.pk)
     return _detail(request, complaint, answer_form=form, status=400)
 
@@ -267,6 +285,6 @@ def complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, "苦情を完了にしました。")
+            messages.success(request, _("苦情を完了にしました。"))
             return redirect("complaints:detail", pk=complaint.pk)
     return _detail(request, complaint, close_form=form, status=400)

@@ -1,4 +1,4 @@
-"""苦情 (complaints about how personal information is handled): 要綱 第45条, 第49条第5号, 第50条.
+"""苦情 (complaints about how personal information is handled): 山梨県 要綱 第45条, 第49条第5号, 第50条.
 
 第45条 asks the library to deal with complaints properly and promptly and to have the means to do so:
 each complaint is received with a number, assigned to a privacy officer, answered and closed, and the
@@ -17,24 +17,25 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from privacy_admin.audit.services import audit_record
 from privacy_admin.core.actor import Actor
 from privacy_admin.core.calendar import fiscal_year_bounds, fiscal_year_label, fiscal_year_of
-from privacy_admin.core.dates import era_year_code, today
+from privacy_admin.core.dates import today
 from privacy_admin.core.errors import FieldErrors, refuse
-from privacy_admin.core.numbering import create_numbered, next_number
+from privacy_admin.core.numbering import create_numbered, next_number, record_prefix
 from privacy_admin.core.roles import Role, has_role
 from privacy_admin.core.text import clean_note
 
-from .models import Channel, Complaint, PrivacyRequest
+from .models import Complaint, ComplaintChannel, PrivacyRequest
 
 TARGET_TYPE = "complaint"
 
 
 def _next_number(received_on: dt.date) -> str:
     """R8-苦情-001: the 和暦 year of receipt (as request numbers are) and a sequence within it."""
-    return next_number(Complaint.objects.all(), f"{era_year_code(received_on)}-苦情-", width=3)
+    return next_number(Complaint.objects.all(), record_prefix(received_on, "苦情"), width=3)
 
 
 def _audit(
@@ -69,27 +70,29 @@ def complaint_receive(
     summary: str,
     related_request: PrivacyRequest | None = None,
 ) -> Complaint:
-    """Record a complaint (要綱 第45条) under the next number of its 和暦 year (R8-苦情-001).
+    """Record a complaint (山梨県 要綱 第45条) under the next number of its 和暦 year (R8-苦情-001).
 
     The complainant may stay anonymous (name and contact optional); the receipt date is not in the future.
     """
     errors = FieldErrors()
     if received_on > today():
-        errors.add("received_on", "受付日に未来の日付は入力できません。")
-    if channel not in Channel.values:
-        errors.add("channel", "受付方法を選んでください。")
+        errors.add("received_on", _("受付日に未来の日付は入力できません。"))
+    if channel not in ComplaintChannel.values:
+        errors.add("channel", _("受付方法を選んでください。"))
     name = clean_note(
         errors,
         "complainant_name",
         complainant_name,
-        label="申出者氏名",
+        label=_("申出者氏名"),
         max_length=_max("complainant_name"),
         required=False,
     )
     contact_text = clean_note(
-        errors, "contact", contact, label="連絡先", max_length=_max("contact"), required=False
+        errors, "contact", contact, label=_("連絡先"), max_length=_max("contact"), required=False
     )
-    summary_text = clean_note(errors, "summary", summary, label="苦情の内容", max_length=2000, required=True)
+    summary_text = clean_note(
+        errors, "summary", summary, label=_("苦情の内容"), max_length=2000, required=True
+    )
     errors.raise_if_any()
 
     def create() -> Complaint:
@@ -113,7 +116,9 @@ def complaint_receive(
     # Two receipts may take the same number at once: the later draws the next one.
     return create_numbered(
         create,
-        exhausted=lambda: refuse("received_on", "受付番号を採番できませんでした。もう一度登録してください。"),
+        exhausted=lambda: refuse(
+            "received_on", _("受付番号を採番できませんでした。もう一度登録してください。")
+        ),
     )
 
 
@@ -122,13 +127,13 @@ def _lock(complaint: Complaint) -> Complaint:
 
 
 def complaint_assign(*, actor: Actor, complaint: Complaint, assignee: Any) -> Complaint:
-    """Assign the complaint to a privacy officer (要綱 第45条第2項: 体制の整備; 第8条 管理責任者)."""
+    """Assign the complaint to a privacy officer (山梨県 要綱 第45条第2項: 体制の整備; 第8条 管理責任者)."""
     if assignee is None or not has_role(assignee, Role.PRIVACY_OFFICER):
-        raise refuse("assignee", "担当者には個人情報保護責任者を選んでください。")
+        raise refuse("assignee", _("担当者には個人情報保護責任者を選んでください。"))
     with transaction.atomic():
         locked = _lock(complaint)
         if locked.status == Complaint.Status.CLOSED:
-            raise refuse("assignee", "完了した苦情の担当者は変更できません。")
+            raise refuse("assignee", _("完了した苦情の担当者は変更できません。"))
         locked.assigned_to = assignee
         locked.save(update_fields=["assigned_to"])
         _audit(actor=actor, action="complaint.assign", complaint=locked, detail={"assignee_id": assignee.pk})
@@ -138,16 +143,16 @@ def complaint_assign(*, actor: Actor, complaint: Complaint, assignee: Any) -> Co
 def complaint_answer(*, actor: Actor, complaint: Complaint, answer: str, answered_on: dt.date) -> Complaint:
     """Record the answer given to the complainant. May be corrected until the complaint is closed."""
     errors = FieldErrors()
-    text = clean_note(errors, "answer", answer, label="回答", max_length=2000, required=True)
+    text = clean_note(errors, "answer", answer, label=_("回答"), max_length=2000, required=True)
     if answered_on > today():
-        errors.add("answered_on", "回答日に未来の日付は入力できません。")
+        errors.add("answered_on", _("回答日に未来の日付は入力できません。"))
     if answered_on < complaint.received_on:
-        errors.add("answered_on", "回答日が受付日より前です。")
+        errors.add("answered_on", _("回答日が受付日より前です。"))
     errors.raise_if_any()
     with transaction.atomic():
         locked = _lock(complaint)
         if locked.status == Complaint.Status.CLOSED:
-            raise refuse("answer", "完了した苦情の回答は変更できません。")
+            raise refuse("answer", _("完了した苦情の回答は変更できません。"))
         first = locked.status == Complaint.Status.OPEN
         locked.answer = text
         locked.answered_on = answered_on
@@ -167,13 +172,13 @@ def complaint_close(*, actor: Actor, complaint: Complaint, closed_on: dt.date) -
     with transaction.atomic():
         locked = _lock(complaint)
         if locked.status == Complaint.Status.CLOSED:
-            raise refuse("closed_on", "この苦情はすでに完了しています。")
+            raise refuse("closed_on", _("この苦情はすでに完了しています。"))
         if locked.status != Complaint.Status.ANSWERED or locked.answered_on is None:
-            raise refuse("closed_on", "回答を記録してから完了にしてください。")
+            raise refuse("closed_on", _("回答を記録してから完了にしてください。"))
         if closed_on > today():
-            raise refuse("closed_on", "完了日に未来の日付は入力できません。")
+            raise refuse("closed_on", _("完了日に未来の日付は入力できません。"))
         if closed_on < locked.answered_on:
-            raise refuse("closed_on", "完了日が回答日より前です。")
+            raise refuse("closed_on", _("完了日が回答日より前です。"))
         locked.closed_on = closed_on
         locked.status = Complaint.Status.CLOSED
         locked.save(update_fields=["closed_on", "status"])
@@ -187,7 +192,7 @@ def complaint_record_view(*, actor: Actor, complaint: Complaint) -> None:
 
 
 def complaints_count_by_fiscal_year(year: int) -> dict[str, Any]:
-    """The complaints received in 年度 ``year`` (April–March), for the annual report (要綱 第50条).
+    """The complaints received in 年度 ``year`` (April–March), for the annual report (山梨県 要綱 第50条).
 
     ``received`` all; by status (``open``, ``answered``, ``closed``); ``by_channel`` code → count;
     ``answered_in_year`` those answered within the year.
@@ -201,7 +206,7 @@ def complaints_count_by_fiscal_year(year: int) -> dict[str, Any]:
         closed=Count("pk", filter=Q(status=Complaint.Status.CLOSED)),
         answered_in_year=Count("pk", filter=Q(answered_on__range=(start, end))),
     )
-    by_channel = {code: 0 for code in Channel.values}
+    by_channel = {code: 0 for code in ComplaintChannel.values}
     for channel, count in rows.values_list("channel").annotate(n=Count("pk")).order_by():
         by_channel[channel] = count
     return {

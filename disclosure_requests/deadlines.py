@@ -25,18 +25,25 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from privacy_admin.core.calendar import Calendar
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-# The articles a refused extension names, by request kind (要綱 003 / 個人情報保護法).
+from privacy_admin.core.calendar import Calendar
+from privacy_admin.core.dates import format_local_date, japanese_active
+
+# The articles a refused extension names, by request kind, when the caller does not pass the article of
+# the request's rule profile (山梨県 要綱 / 個人情報の保護に関する法律).
 EXTENSION_ARTICLES: dict[str, str] = {
-    "disclosure": "要綱 第24条第2項、法第83条第2項",
-    "correction": "要綱 第34条第2項、法第94条第2項",
-    "suspension": "要綱 第41条第2項、法第102条第2項",
+    "disclosure": gettext_noop("山梨県 要綱 第24条第2項、法第83条第2項"),
+    "correction": gettext_noop("山梨県 要綱 第34条第2項、法第94条第2項"),
+    "suspension": gettext_noop("山梨県 要綱 第41条第2項、法第102条第2項"),
 }
-_ANY_EXTENSION_ARTICLE = "要綱 第24条第2項・第34条第2項・第41条第2項"
+_ANY_EXTENSION_ARTICLE = gettext_noop("山梨県 要綱 第24条第2項・第34条第2項・第41条第2項")
 
 
 def _ymd(day: dt.date) -> str:
+    if not japanese_active():
+        return format_local_date(day)
     return f"{day.year}年{day.month}月{day.day}日"
 
 
@@ -98,7 +105,7 @@ def count_days(start: dt.date, days: int) -> dt.date:
 
 
 def pause_days(pauses: Iterable[Pause], *, today: dt.date) -> int:
-    """Days added by 補正 (要綱 第24条 ただし書): 「補正を求めた日の翌日から当該補正が完了した日まで」,
+    """Days added by 補正 (山梨県 要綱 第24条 ただし書): 「補正を求めた日の翌日から当該補正が完了した日まで」,
     i.e. ``completed_on - requested_on`` per period; an open period counts up to ``today``."""
     return sum(p.days(today=today) for p in pauses)
 
@@ -128,7 +135,7 @@ def decision_deadline(
     calendar: Calendar,
     today: dt.date,
 ) -> Deadline:
-    """The library's own decision deadline (要綱 第24条 / 第34条 / 第41条; APPI arts. 83, 94, 102).
+    """The library's own decision deadline (山梨県 要綱 第24条 / 第34条 / 第41条; APPI arts. 83, 94, 102).
 
     received_on + base_days (初日不算入) + 補正 days + extension days. Closed days do not move it: the
     holiday rule of 地方自治法 第4条の2 applies to acts of residents, not to the library's own duty.
@@ -165,28 +172,33 @@ def validate_pause(pause: Pause, *, received_on: dt.date, existing: Iterable[Pau
     """
     if pause.requested_on < received_on:
         raise DeadlineError(
-            f"補正を求めた日（{_ymd(pause.requested_on)}）が請求の受付日（{_ymd(received_on)}）より前です。",
+            _("補正を求めた日（%(requested_on)s）が請求の受付日（%(received_on)s）より前です。")
+            % {"requested_on": _ymd(pause.requested_on), "received_on": _ymd(received_on)},
             field="requested_on",
         )
     if pause.requested_on > today:
-        raise DeadlineError("補正を求めた日に未来の日付は入力できません。", field="requested_on")
+        raise DeadlineError(_("補正を求めた日に未来の日付は入力できません。"), field="requested_on")
     if pause.completed_on is not None:
         if pause.completed_on < pause.requested_on:
-            raise DeadlineError("補正の完了日が補正を求めた日より前です。", field="completed_on")
+            raise DeadlineError(_("補正の完了日が補正を求めた日より前です。"), field="completed_on")
         if pause.completed_on > today:
-            raise DeadlineError("補正の完了日に未来の日付は入力できません。", field="completed_on")
+            raise DeadlineError(_("補正の完了日に未来の日付は入力できません。"), field="completed_on")
     for other in existing:
         if pause.is_open and other.is_open:
             raise DeadlineError(
-                f"完了していない補正（{_ymd(other.requested_on)}に求めたもの）がすでにあります。"
-                "その補正の完了日を先に入力してください。",
+                _(
+                    "完了していない補正（%(requested_on)sに求めたもの）がすでにあります。その補正の完了日を先に入力してください。"
+                )
+                % {"requested_on": _ymd(other.requested_on)},
                 field="completed_on",
             )
         if _overlaps(pause, other):
-            until = _ymd(other.completed_on) if other.completed_on else "未完了"
+            until = _ymd(other.completed_on) if other.completed_on else _("未完了")
             raise DeadlineError(
-                f"ほかの補正の期間（{_ymd(other.requested_on)}〜{until}）と重なっています。"
-                "補正に要した日数は重ねて数えられません（要綱 第24条第1項ただし書）。",
+                _(
+                    "ほかの補正の期間（%(requested_on)s〜%(until)s）と重なっています。補正に要した日数は重ねて数えられません。"
+                )
+                % {"requested_on": _ymd(other.requested_on), "until": until},
                 field="requested_on",
             )
 
@@ -199,6 +211,7 @@ def validate_extension(
     max_days: int,
     received_on: dt.date,
     kind: str = "",
+    article: str = "",
 ) -> None:
     """days ≥ 1; total with earlier grants ≤ max_days; notified_on between receipt and current.due_on
     (an extension after the deadline is refused); reason not blank.
@@ -206,29 +219,36 @@ def validate_extension(
     ``current`` is the deadline in force (with the earlier grants); ``kind`` ("disclosure", "correction",
     "suspension") only chooses the article named in the messages.
     """
-    article = EXTENSION_ARTICLES.get(kind, _ANY_EXTENSION_ARTICLE)
+    article = article or _(EXTENSION_ARTICLES.get(kind, _ANY_EXTENSION_ARTICLE))
     if grant.days < 1:
-        raise DeadlineError("延長日数は1日以上を入力してください。", field="days")
+        raise DeadlineError(_("延長日数は1日以上を入力してください。"), field="days")
     used = sum(g.days for g in granted)
     if used + grant.days > max_days:
         left = max(0, max_days - used)
         raise DeadlineError(
-            f"延長できる日数は合計{max_days}日までです（残り{left}日）。（{article}）", field="days"
+            _("延長できる日数は合計%(max_days)s日までです（残り%(left)s日）。（%(article)s）")
+            % {"max_days": max_days, "left": left, "article": article},
+            field="days",
         )
     if grant.notified_on < received_on:
         raise DeadlineError(
-            f"延長の通知日（{_ymd(grant.notified_on)}）が請求の受付日（{_ymd(received_on)}）より前です。",
+            _("延長の通知日（%(notified_on)s）が請求の受付日（%(received_on)s）より前です。")
+            % {"notified_on": _ymd(grant.notified_on), "received_on": _ymd(received_on)},
             field="notified_on",
         )
     if grant.notified_on > current.due_on:
         raise DeadlineError(
-            f"期限を過ぎてからの延長はできません（決定期限は{_ymd(current.due_on)}）。"
-            f"延長は期限内に通知しなければなりません（{article}）。",
+            _(
+                "期限を過ぎてからの延長はできません（決定期限は%(due_on)s）。延長は期限内に通知しなければなりません（%(article)s）"
+                "。"
+            )
+            % {"due_on": _ymd(current.due_on), "article": article},
             field="notified_on",
         )
     if not grant.reason.strip():
         raise DeadlineError(
-            f"延長の理由を入力してください。延長後の期間と延長の理由を書面で通知します（{article}）。",
+            _("延長の理由を入力してください。延長後の期間と延長の理由を書面で通知します（%(article)s）。")
+            % {"article": article},
             field="reason",
         )
 
@@ -242,7 +262,7 @@ def special_extension_deadlines(
     calendar: Calendar,
     today: dt.date,
 ) -> tuple[Deadline, Deadline]:
-    """(notice deadline, substantial-part deadline) for a special extension (要綱 第25条 / APPI art. 84).
+    """(notice deadline, substantial-part deadline) for a special extension (山梨県 要綱 第25条 / APPI art. 84).
 
     The notice is due within the ordinary period (15 / 30 days); the substantial part within 30 / 60
     days; both plus 補正 days, and neither moved by closed days. 訂正・利用停止 (第35条, 第42条) use only
@@ -264,7 +284,7 @@ def within_request_window(
     *, disclosed_on: dt.date, received_on: dt.date, window_days: int, calendar: Calendar
 ) -> bool:
     """訂正 / 利用停止 within ``window_days`` of the disclosure (last day moved to the next open day)."""
-    # 要綱 第30条第3項, 第37条第3項 (APPI arts. 90, 98): 開示を受けた日から90日以内.
+    # 山梨県 要綱 第30条第3項, 第37条第3項 (APPI arts. 90, 98): 開示を受けた日から90日以内.
     return disclosed_on <= received_on <= requester_deadline(disclosed_on, window_days, calendar=calendar)
 
 

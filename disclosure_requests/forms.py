@@ -17,7 +17,8 @@ from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
-from privacy_admin.core.dates import to_wareki_era_year
+from privacy_admin.core import forms as core_forms
+from privacy_admin.core.dates import japanese_active, to_wareki_era_year
 from privacy_admin.core.errors import add_service_errors
 from privacy_admin.core.forms import date_field
 
@@ -30,9 +31,11 @@ from .models import (
     RequesterKind,
     RequestKind,
     RequestStatus,
+    RuleProfile,
     SuspensionKind,
     WithholdingReason,
 )
+from .profiles import current_profile
 from .services import request_identity_documents
 
 __all__ = ["add_service_errors"]
@@ -79,7 +82,7 @@ def _choice(
     )
 
 
-def _int(label: Any, *, help_text: Any = "", min_value: int | None = None) -> forms.IntegerField:
+def _int(label: Any, *, help_text: Any = "", min_value: int = 0) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         required=False,
@@ -98,8 +101,21 @@ def _length(model: Any, name: str) -> int:
     return int(model._meta.get_field(name).max_length or 200)
 
 
-class ReceiveForm(forms.Form):
-    """開示請求書・訂正請求書・利用停止請求書 (要綱 第18条, 第31条, 第38条)."""
+def _cite_in_help(form: forms.Form, rules: dict[str, str]) -> None:
+    """Append the article of the profile in force (「（法第76条第2項）」) to each field's help text."""
+    try:
+        citer = current_profile().citer()
+    except RuleProfile.DoesNotExist:
+        return
+    for name, rule in rules.items():
+        article = citer.short(rule)
+        if article and name in form.fields:
+            form.fields[name].help_text = f"{form.fields[name].help_text}（{article}）"
+
+
+class ReceiveForm(core_forms.Form):
+    """開示請求書・訂正請求書・利用停止請求書 (法 第77条・第91条・第99条; 山梨県 要綱 第18条・第31条・第38条).
+    Help texts cite the article of the rule profile in force."""
 
     kind = _choice(_("請求の種類"), RequestKind.choices, widget=forms.RadioSelect())
     received_on = date_field(
@@ -113,7 +129,7 @@ class ReceiveForm(forms.Form):
     principal_name = _text(
         _("本人氏名（代理請求の場合）"),
         _length(PrivacyRequest, "principal_name"),
-        help_text=_("法定代理人・任意代理人による請求のときだけ入力します（要綱 第17条第2項）。"),
+        help_text=_("法定代理人・任意代理人による請求のときだけ入力します。"),
     )
     representation_document = _text(
         _("代理権を確認した書類"),
@@ -130,7 +146,7 @@ class ReceiveForm(forms.Form):
         _("請求に係る保有個人情報"),
         _length(PrivacyRequest, "information_requested"),
         rows=4,
-        help_text=_("文書の名称など、情報を特定するに足りる事項（要綱 第18条第1項第2号）。"),
+        help_text=_("文書の名称など、情報を特定するに足りる事項。"),
     )
     card_number = _text(
         _("利用者番号（任意）"),
@@ -139,7 +155,7 @@ class ReceiveForm(forms.Form):
         inputmode="numeric",
     )
     disclosed_on = date_field(_("開示を受けた日（訂正・利用停止）"))
-    based_on_number = _text(_("基となる開示請求の受付番号（任意）"), 32, placeholder="R8-開示-0001")
+    based_on_number = _text(_("基となる開示請求の受付番号（任意）"), 32, placeholder=_("R8-開示-0001"))
     correction_content = _text(
         _("訂正を求める内容（訂正請求）"), _length(PrivacyRequest, "correction_content"), rows=3
     )
@@ -151,6 +167,7 @@ class ReceiveForm(forms.Form):
         field = self.fields["identity_document_type"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [_BLANK, *request_identity_documents()]
+        _cite_in_help(self, {"principal_name": "representative", "information_requested": "disclosure_form"})
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -177,32 +194,32 @@ class ReceiveForm(forms.Form):
 # --- steps on the detail page ---------------------------------------------------------------------
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(core_forms.Form):
     prefix = "amend"
     requested_on = date_field(_("補正を求めた日"))
     what_to_fix = _text(_("補正を求める事項"), 1000, rows=3)
 
 
-class AmendmentCompleteForm(forms.Form):
+class AmendmentCompleteForm(core_forms.Form):
     prefix = "complete"
     completed_on = date_field(_("補正された請求が届いた日"))
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(core_forms.Form):
     prefix = "extend"
-    days = _int(_("延長日数"), min_value=None)
+    days = _int(_("延長日数"), min_value=1)
     reason = _text(_("延長の理由"), 1000, rows=2)
     notified_on = date_field(_("延長を通知した日"))
 
 
-class SpecialExtensionForm(forms.Form):
+class SpecialExtensionForm(core_forms.Form):
     prefix = "special"
     reason = _text(_("特例を適用する理由"), 1000, rows=2)
     notified_on = date_field(_("特例延長を通知した日"))
     remainder_due_on = date_field(_("残りの部分（訂正・利用停止は決定全体）の決定期限"))
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(core_forms.Form):
     prefix = "consult"
     third_party_name = _text(_("第三者の氏名・名称"), 100)
     third_party_address = _text(_("第三者の住所"), 120)
@@ -210,7 +227,7 @@ class ConsultationForm(forms.Form):
     sent_on = date_field(_("照会日"))
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(core_forms.Form):
     prefix = "opinion"
     received_on = date_field(_("意見書の受領日"))
     objected = forms.TypedChoiceField(
@@ -223,12 +240,12 @@ class OpinionForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(core_forms.Form):
     prefix = "decide"
     outcome = _choice(_("決定"), [], widget=forms.RadioSelect())
     decided_on = date_field(_("決定日"))
     reasons = forms.MultipleChoiceField(
-        label=_("不開示の理由区分（要綱 第19条）"),
+        label=_("不開示の理由区分"),
         choices=WithholdingReason.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple(),
@@ -237,9 +254,7 @@ class DecisionForm(forms.Form):
     reason_text = _text(_("理由"), 2000, rows=3)
     reason_lapses_on = date_field(_("理由がなくなる時期（分かる場合）"))
     disclosed_content = _text(_("開示する保有個人情報"), 2000, rows=2)
-    is_partial_scope = forms.BooleanField(
-        label=_("相当の部分についての決定（期限の特例、要綱 第25条）"), required=False
-    )
+    is_partial_scope = forms.BooleanField(label=_("相当の部分についての決定（期限の特例）"), required=False)
 
     def __init__(self, *args: Any, kind: str, special: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -265,16 +280,16 @@ class DecisionForm(forms.Form):
         }
 
 
-class DisclosureExecutionForm(forms.Form):
+class DisclosureExecutionForm(core_forms.Form):
     prefix = "disclose"
     method = _choice(_("実施方法"), [_BLANK, *DisclosureExecution.Method.choices])
     method_requested_on = date_field(_("実施方法の申出日"))
     carried_out_on = date_field(_("開示の実施日"))
-    fee_yen = _int(_("費用（実費・円）"), help_text=_("実費の範囲内（要綱 第28条）。無料は 0。"))
-    fee_basis = _text(_("費用の内訳"), 200, placeholder="写し 10枚×10円、郵送料 110円")
+    fee_yen = _int(_("費用（実費・円）"), help_text=_("実費の範囲内。無料は 0。"))
+    fee_basis = _text(_("費用の内訳"), 200, placeholder=_("写し 10枚×10円、郵送料 110円"))
 
 
-class CorrectionExecutionForm(forms.Form):
+class CorrectionExecutionForm(core_forms.Form):
     prefix = "correct"
     corrected_on = date_field(_("訂正の実施日"))
     what_was_corrected = _text(_("訂正の内容"), 2000, rows=2)
@@ -282,17 +297,17 @@ class CorrectionExecutionForm(forms.Form):
         _("提供先（通知先）"),
         1000,
         rows=2,
-        help_text=_("訂正した情報を提供していた先がある場合（要綱 第36条）。"),
+        help_text=_("訂正した情報を提供していた先がある場合。"),
     )
     recipients_notified_on = date_field(_("提供先への通知日"))
 
 
-class SuspensionExecutionForm(forms.Form):
+class SuspensionExecutionForm(core_forms.Form):
     prefix = "suspend"
     carried_out_on = date_field(_("利用停止の実施日"))
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(core_forms.Form):
     prefix = "withdraw"
     on = date_field(_("取下げの日"))
 
@@ -317,7 +332,7 @@ def step_initial(today: dt.date) -> dict[str, dict[str, Any]]:
 # --- the list's filter ----------------------------------------------------------------------------
 
 
-class FilterForm(forms.Form):
+class FilterForm(core_forms.Form):
     kind = _choice(_("種類"), [("", _("すべて")), *RequestKind.choices])
     status = _choice(
         _("状態"),
@@ -334,4 +349,6 @@ class FilterForm(forms.Form):
 
 def _year_label(year: int) -> str:
     era, number = to_wareki_era_year(dt.date(year, 12, 31))
+    if not japanese_active():
+        return str(year)
     return f"{year}年（{era}{'元' if number == 1 else number}年）"

@@ -17,6 +17,8 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from privacy_admin.core import forms as core_forms
+
 from .letters import CONTEXT_VARIABLES, LetterTemplateError, render_body, sample_context
 from .models import Complaint, LetterTemplate
 
@@ -36,7 +38,7 @@ def _variables_help() -> str:
     )
 
 
-class LetterTemplateForm(forms.ModelForm):
+class LetterTemplateForm(core_forms.ModelForm):
     class Meta:
         model = LetterTemplate
         fields = ("kind", "title", "body")

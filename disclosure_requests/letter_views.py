@@ -13,9 +13,11 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from privacy_admin.audit.permissions import role_required
+from privacy_admin.core import forms as core_forms
 from privacy_admin.core.roles import Role
 
 from . import letters, package
@@ -25,9 +27,9 @@ from .selectors import get_consultation_for, get_request_for
 ROLES = (Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)
 
 
-class LetterChoiceForm(forms.Form):
+class LetterChoiceForm(core_forms.Form):
     kind = forms.ChoiceField(choices=LetterKind.choices)
-    consultation = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    consultation = forms.IntegerField(required=False, min_value=1, max_value=core_forms.DB_BIGINT_MAX)
 
 
 def _to_detail(privacy_request: PrivacyRequest) -> HttpResponse:
@@ -67,7 +69,7 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
     privacy_request = get_request_for(request.user, pk)
     parsed = _parse(request, privacy_request)
     if parsed is None:
-        messages.error(request, "通知書の種類を選んでください。")
+        messages.error(request, _("通知書の種類を選んでください。"))
         return _to_detail(privacy_request)
     kind, consultation = parsed
     try:
@@ -78,7 +80,9 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, f"「{letter.get_kind_display()}」を発行しました。「ダウンロード」から印刷してください。"
+            request,
+            _("「%(kind)s」を発行しました。「ダウンロード」から印刷してください。")
+            % {"kind": letter.get_kind_display()},
         )
     return _to_detail(privacy_request)
 
@@ -90,7 +94,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     privacy_request = get_request_for(request.user, pk)
     parsed = _parse(request, privacy_request)
     if parsed is None:
-        messages.error(request, "通知書の種類を選んでください。")
+        messages.error(request, _("通知書の種類を選んでください。"))
         return _to_detail(privacy_request)
     kind, consultation = parsed
     try:

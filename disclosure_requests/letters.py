@@ -1,4 +1,9 @@
-"""Notice letters of 開示・訂正・利用停止 requests (domain.md §7; 要綱 第18, 23–27, 31, 33–35, 38, 40–42条).
+"""Notice letters of 開示・訂正・利用停止 requests (domain.md §7).
+
+Every article a letter cites comes from the request's rule profile (``RuleProfile.citer``): 個人情報の保護に
+関する法律 第77条–第103条, or 山梨県 要綱 第18条–第42条, or a city's 施行条例 — whichever the request was
+received under. The 文書番号 is the letter's own number (settings.LETTER_NUMBER_FORMAT, per 年度), not the
+request's 受付番号.
 
 Each ``LetterKind`` has one ``LetterTemplate`` (seeded by migration 0003) whose ``body`` an administrator
 edits in the admin: a Django template fragment rendered with the fixed context documented in
@@ -16,19 +21,22 @@ letter is itself part of what the library holds about the person.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from privacy_admin.audit.services import audit_record
-from privacy_admin.core.calendar import Calendar
+from privacy_admin.core.actor import Actor, user_of
+from privacy_admin.core.calendar import Calendar, fiscal_year_of
+from privacy_admin.core.dates import to_wareki_era_year
+from privacy_admin.core.numbering import create_numbered, format_number, next_sequence
 from privacy_admin.core.pdf import render_html_to_pdf
 
 from . import deadlines, services
@@ -44,14 +52,17 @@ from .models import (
     PrivacyRequest,
     RequestKind,
     RequestStatus,
+    RuleProfile,
     ThirdPartyConsultation,
     WithholdingReason,
 )
-from .profiles import library_calendar
+from .profiles import current_profile, library_calendar
 
 LAYOUT_TEMPLATE = "disclosure_requests/pdf/letter.html"
+# A preview is not issued and takes no number.
+PREVIEW_DOCUMENT_NUMBER = "（発行時に採番）"
 
-# Letters addressed to the third party of a 意見照会 (要綱 第26条), not to the requester.
+# Letters addressed to the third party of a 意見照会 (法 第86条; 山梨県 要綱 第26条), not to the requester.
 THIRD_PARTY_KINDS = frozenset({LetterKind.CONSULTATION, LetterKind.THIRD_PARTY_DECISION})
 
 # Decisions whose letter carries the 教示 (行政不服審査法 第82条, 行政事件訴訟法 第46条): the ones
@@ -66,7 +77,7 @@ APPEALABLE_KINDS = frozenset(
     }
 )
 
-# The decision each decision letter announces (要綱 第23条, 第33条, 第40条).
+# The decision each decision letter announces (法 第82条・第93条・第101条; 山梨県 要綱 第23条・第33条・第40条).
 DECISION_LETTERS: dict[str, tuple[str, ...]] = {
     LetterKind.DISCLOSURE_FULL: (Outcome.FULL,),
     LetterKind.DISCLOSURE_PARTIAL: (Outcome.PARTIAL,),
@@ -93,48 +104,57 @@ DISCLOSING_OUTCOMES = (Outcome.FULL, Outcome.PARTIAL)
 # 第23条第3項, 第33条第3項, 第40条第3項: a decision that is not what was asked for states its reason.
 _NEEDS_REASON = frozenset({Outcome.PARTIAL, Outcome.REFUSED, Outcome.NOT_CORRECT, Outcome.NOT_SUSPEND})
 
-# Words and articles that differ by the kind of request (要綱 003).
+# Words that differ by the kind of request.
 _TERMS: dict[str, dict[str, str]] = {
-    RequestKind.DISCLOSURE: {
-        "request_term": "開示",
-        "decision_term": "開示決定等",
-        "amendment_article": "第18条第3項",
-        "decision_due_article": "第24条第1項",
-        "extension_article": "第24条第2項",
-        "special_article": "第25条",
-        "decision_article": "第23条",
-    },
-    RequestKind.CORRECTION: {
-        "request_term": "訂正",
-        "decision_term": "訂正決定等",
-        "amendment_article": "第31条第3項",
-        "decision_due_article": "第34条第1項",
-        "extension_article": "第34条第2項",
-        "special_article": "第35条",
-        "decision_article": "第33条",
-    },
-    RequestKind.SUSPENSION: {
-        "request_term": "利用停止",
-        "decision_term": "利用停止決定等",
-        "amendment_article": "第38条第3項",
-        "decision_due_article": "第41条第1項",
-        "extension_article": "第41条第2項",
-        "special_article": "第42条",
-        "decision_article": "第40条",
-    },
+    RequestKind.DISCLOSURE: {"request_term": "開示", "decision_term": "開示決定等"},
+    RequestKind.CORRECTION: {"request_term": "訂正", "decision_term": "訂正決定等"},
+    RequestKind.SUSPENSION: {"request_term": "利用停止", "decision_term": "利用停止決定等"},
 }
+# The article variables of a body and the rule (citations.RULES, after the kind's prefix) each one cites.
+_ARTICLE_RULES: dict[str, str] = {
+    "amendment_article": "amendment",
+    "decision_due_article": "period",
+    "extension_article": "extension",
+    "special_article": "special",
+    "decision_article": "decision",
+}
+
+
+def _article_context(profile: RuleProfile, kind: str) -> dict[str, Any]:
+    """The profile's law and articles: ``cite`` (full: 「個人情報の保護に関する法律第82条第1項」) and
+    ``cite_short`` (「法第82条第1項」) keyed by rule, and the kind's article variables in both forms."""
+    citer = profile.citer()
+    context: dict[str, Any] = {
+        "law_name": citer.law_name,
+        "law_short_name": citer.short_name,
+        "cite": citer.all_full(),
+        "cite_short": citer.all_short(),
+    }
+    for variable, rule in _ARTICLE_RULES.items():
+        context[variable] = citer.full(f"{kind}_{rule}")
+        context[f"{variable}_short"] = citer.short(f"{kind}_{rule}")
+    return context
+
 
 # The documented context of every letter body (shown to administrators as the admin's help text).
 # Dates are ``datetime.date`` values: write ``{{ issued_on|wareki }}`` for 令和8年11月21日.
 CONTEXT_VARIABLES: tuple[tuple[str, str], ...] = (
-    ("request_number", "受付番号（文書番号として上部にも印字します）"),
+    ("request_number", "受付番号（例: R8-開示-0008）"),
+    ("document_number", "この通知書の文書番号（発行時に採番し、上部に印字します。例: 図書第123号）"),
     ("request_kind", "請求の種類のコード: disclosure（開示）/ correction（訂正）/ suspension（利用停止）"),
     ("request_kind_label", "請求の種類: 開示請求 / 訂正請求 / 利用停止請求"),
     ("request_term", "開示 / 訂正 / 利用停止"),
     ("decision_term", "開示決定等 / 訂正決定等 / 利用停止決定等"),
     (
         "amendment_article, decision_due_article, extension_article, special_article, decision_article",
-        "請求の種類に応じた要綱の条項（例: 開示請求の extension_article は「第24条第2項」）",
+        "請求の種類に応じた、期限ルールの法令の条項（法令名から。例: 開示請求の extension_article は"
+        "「個人情報の保護に関する法律第83条第2項」）。末尾に _short を付けると略称（「法第83条第2項」）",
+    ),
+    ("law_name, law_short_name", "期限ルールの法令の名称と略称"),
+    (
+        "cite, cite_short",
+        "規則ごとの条項（cite は法令名から、cite_short は略称から。例: {{ cite.disclosure_grant }}）。"
+        "法令に条項がない規則は空です",
     ),
     ("received_on", "請求の受付日（日付）"),
     ("issued_on", "この通知書の発行日（日付）"),
@@ -150,12 +170,12 @@ CONTEXT_VARIABLES: tuple[tuple[str, str], ...] = (
         "決定のコード: full, partial, refused, neither, not_held, correct, not_correct, suspend, not_suspend",
     ),
     ("outcome_label", "決定: 全部開示 / 部分開示 / 不開示 / 存否応答拒否 / 不存在 / 訂正する など"),
-    ("withholding_reasons", "不開示の理由区分（第19条各号）の名称のリスト"),
+    ("withholding_reasons", "不開示の理由区分の名称のリスト"),
     ("reason_text", "決定に記録した理由"),
     ("reason_lapses_on", "理由がなくなる期日（日付。ない場合は空）"),
     ("disclosed_content", "開示する保有個人情報"),
     ("is_partial_scope", "特例延長による相当の部分についての決定であれば True"),
-    ("method_choice_days", "開示の実施方法の申出期間（日数、第27条第3項）"),
+    ("method_choice_days", "開示の実施方法の申出期間（日数）"),
     ("execution_method", "申出のあった開示の実施方法（まだなければ空）"),
     ("execution_date", "開示の実施日（日付。まだなければ空）"),
     ("fee_yen", "開示の実施に係る費用（円。まだなければ空）"),
@@ -178,18 +198,19 @@ CONTEXT_VARIABLES: tuple[tuple[str, str], ...] = (
     ("consultation_sent_on", "意見照会をした日（日付）"),
     ("opinion_due_on", "意見書の提出期限（日付）"),
     ("opinion_received_on", "意見書を受け取った日（日付）"),
-    ("third_party_wait_days", "反対意見があった場合に決定から開示の実施までに置く日数（第26条第3項）"),
-    ("disclosure_date", "開示を実施する日（日付。第26条第3項により決定日から2週間を置いた日以降）"),
+    ("third_party_wait_days", "反対意見があった場合に決定から開示の実施までに置く日数"),
+    ("disclosure_date", "開示を実施する日（日付。反対意見があった場合は決定日から2週間を置いた日以降）"),
     ("disclosure_reason", "開示決定の理由（決定に記録した理由）"),
     ("correction_content", "訂正を求める内容（請求書の記載）"),
     ("what_was_corrected", "訂正の内容（訂正を実施した場合）"),
     ("corrected_on", "訂正の実施日（日付）"),
-    ("recipients", "訂正を通知する提供先（第36条）"),
+    ("recipients", "訂正を通知する提供先"),
     ("suspension_kind_label", "利用停止の内容: 利用の停止 / 消去 / 提供の停止"),
     ("reason_for_request", "請求の理由（請求書の記載）"),
     ("library_name", "図書館名（設定 LIBRARY_NAME）"),
     ("library_head", "差出人（設定 LIBRARY_HEAD）"),
     ("library_office", "担当（設定 LIBRARY_OFFICE）"),
+    ("library_phone", "担当の電話番号（設定 LIBRARY_OFFICE_PHONE）"),
     ("municipality", "地方公共団体名（設定 LIBRARY_MUNICIPALITY）"),
     ("appeal_authority", "審査請求先（設定 LIBRARY_APPEAL_AUTHORITY）"),
     ("appeal_notice", "教示文（審査請求・取消訴訟）。決定の通知書で使います"),
@@ -249,6 +270,7 @@ def sample_context() -> dict[str, Any]:
     """Example values for every variable, to check an edited template in the admin."""
     today = timezone.localdate()
     context: dict[str, Any] = {name: "（見本）" for name, _ in CONTEXT_VARIABLES if "," not in name}
+    context["document_number"] = "（発行時に採番）"
     for name in (
         "received_on",
         "issued_on",
@@ -285,6 +307,8 @@ def sample_context() -> dict[str, Any]:
         }
     )
     context.update(_TERMS[RequestKind.DISCLOSURE])
+    with contextlib.suppress(RuleProfile.DoesNotExist):  # no profile chosen yet: no citations
+        context.update(_article_context(current_profile(), RequestKind.DISCLOSURE))
     context.update(_library_context())
     context["appeal_notice"] = appeal_notice()
     return context
@@ -314,6 +338,7 @@ def _library_context() -> dict[str, Any]:
         "library_name": settings.LIBRARY_NAME,
         "library_head": settings.LIBRARY_HEAD,
         "library_office": settings.LIBRARY_OFFICE,
+        "library_phone": settings.LIBRARY_OFFICE_PHONE,
         "municipality": settings.LIBRARY_MUNICIPALITY,
         "appeal_authority": settings.LIBRARY_APPEAL_AUTHORITY,
     }
@@ -388,7 +413,7 @@ def letter_unavailable_reason(
         return "選んだ意見照会はこの請求のものではありません。"
     if kind == LetterKind.THIRD_PARTY_DECISION:
         if not consultation.objected:
-            return f"「{label}」は開示に反対の意見書を提出した第三者にのみ発行します（第26条第3項）。"
+            return f"「{label}」は開示に反対の意見書を提出した第三者にのみ発行します。"
         decision = _decision_for_third_party(request, consultation)
         if decision is None:
             return f"「{label}」は開示決定（全部開示・部分開示）をした後に発行できます。"
@@ -504,16 +529,19 @@ def build_letter_context(
     kind: str,
     consultation: ThirdPartyConsultation | None = None,
     issued_on: dt.date,
+    document_number: str = "",
 ) -> dict[str, Any]:
     """The fixed context of ``CONTEXT_VARIABLES`` (plain values only; see the module docstring)."""
     profile = request.profile
     calendar = library_calendar()
     context: dict[str, Any] = {name: "" for name, _ in CONTEXT_VARIABLES if "," not in name}
     context.update(_TERMS[RequestKind(request.kind)])
+    context.update(_article_context(profile, request.kind))
     context.update(_library_context())
     context.update(
         {
             "request_number": request.number,
+            "document_number": document_number,
             "request_kind": request.kind,
             "request_kind_label": request.get_kind_display(),
             "received_on": request.received_on,
@@ -637,10 +665,17 @@ def render_letter_html(
     kind: str,
     consultation: ThirdPartyConsultation | None = None,
     issued_on: dt.date,
+    document_number: str = "",
 ) -> str:
     """The whole letter as HTML (the layout around the administrator's body)."""
     template = _template_for(kind)
-    context = build_letter_context(request=request, kind=kind, consultation=consultation, issued_on=issued_on)
+    context = build_letter_context(
+        request=request,
+        kind=kind,
+        consultation=consultation,
+        issued_on=issued_on,
+        document_number=document_number,
+    )
     body = render_body(template.body, context)
     third_party = kind in THIRD_PARTY_KINDS
     return render_to_string(
@@ -661,11 +696,24 @@ def render_letter_pdf(
     kind: str,
     consultation: ThirdPartyConsultation | None = None,
     issued_on: dt.date,
+    document_number: str = "",
 ) -> bytes:
     """The letter as PDF bytes (WeasyPrint, through privacy_admin.core.pdf)."""
     return render_html_to_pdf(
-        render_letter_html(request=request, kind=kind, consultation=consultation, issued_on=issued_on)
+        render_letter_html(
+            request=request,
+            kind=kind,
+            consultation=consultation,
+            issued_on=issued_on,
+            document_number=document_number,
+        )
     )
+
+
+def document_number_for(*, fiscal_year: int, sequence: int) -> str:
+    """The 文書番号 of the ``sequence``-th letter of 年度 ``fiscal_year`` (settings.LETTER_NUMBER_FORMAT)."""
+    _era, era_year = to_wareki_era_year(dt.date(fiscal_year, 5, 1))
+    return format_number(settings.LETTER_NUMBER_FORMAT, n=sequence, year=era_year, fiscal_year=fiscal_year)
 
 
 # --- services --------------------------------------------------------------------------------------
@@ -673,7 +721,7 @@ def render_letter_pdf(
 
 def letter_issue(
     *,
-    actor: Any,
+    actor: Actor,
     request: PrivacyRequest,
     kind: str,
     consultation: ThirdPartyConsultation | None = None,
@@ -695,16 +743,27 @@ def letter_issue(
     reason = letter_unavailable_reason(request, kind, consultation)
     if reason:
         raise LetterNotAvailable(reason)
-    pdf = render_letter_pdf(request=request, kind=kind, consultation=consultation, issued_on=issued_on)
-    with transaction.atomic():
+    fiscal_year = fiscal_year_of(issued_on)
+
+    def create() -> Letter:
+        # The 文書番号 is printed on the letter: draw it, render, and save under the unique constraint;
+        # create_numbered draws again when another letter took the number meanwhile.
+        sequence = next_sequence(Letter.objects.filter(document_fiscal_year=fiscal_year), "document_sequence")
+        number = document_number_for(fiscal_year=fiscal_year, sequence=sequence)
+        pdf = render_letter_pdf(
+            request=request, kind=kind, consultation=consultation, issued_on=issued_on, document_number=number
+        )
         letter = Letter.objects.create(
             request=request,
             kind=kind,
             issued_on=issued_on,
-            issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+            issued_by=user_of(actor) if getattr(actor, "is_authenticated", False) else None,
             consultation=consultation,
             pdf=pdf,
             sha256=hashlib.sha256(pdf).hexdigest(),
+            document_number=number,
+            document_fiscal_year=fiscal_year,
+            document_sequence=sequence,
         )
         audit_record(
             actor=actor,
@@ -712,14 +771,18 @@ def letter_issue(
             target_type="privacy_request",
             target_id=request.pk,
             patron_id=request.patron_id,
-            detail={"kind": kind, "letter_id": letter.pk},
+            detail={"kind": kind, "letter_id": letter.pk, "document_number": number},
         )
-    return letter
+        return letter
+
+    return create_numbered(
+        create, exhausted=lambda: LetterError("文書番号を採番できませんでした。もう一度発行してください。")
+    )
 
 
 def letter_preview(
     *,
-    actor: Any,
+    actor: Actor,
     request: PrivacyRequest,
     kind: str,
     consultation: ThirdPartyConsultation | None = None,
@@ -731,7 +794,11 @@ def letter_preview(
     if reason:
         raise LetterNotAvailable(reason)
     pdf = render_letter_pdf(
-        request=request, kind=kind, consultation=consultation, issued_on=timezone.localdate()
+        request=request,
+        kind=kind,
+        consultation=consultation,
+        issued_on=timezone.localdate(),
+        document_number=PREVIEW_DOCUMENT_NUMBER,
     )
     audit_record(
         standalone=True,
@@ -745,7 +812,7 @@ def letter_preview(
     return pdf
 
 
-def letter_record_download(*, actor: Any, letter: Letter) -> None:
+def letter_record_download(*, actor: Actor, letter: Letter) -> None:
     """Every download of an issued letter is audited ("letter.download")."""
     audit_record(
         standalone=True,

@@ -1,4 +1,4 @@
-"""開示・訂正・利用停止 requests, their deadlines, decisions, letters and complaints (domain.md §7; 要綱 第17–45条).
+"""開示・訂正・利用停止 requests, their deadlines, decisions, letters and complaints (domain.md §7; 山梨県 要綱 第17–45条).
 
 Deadline arithmetic lives in the pure module ``disclosure_requests.deadlines``; these models only hold
 the facts it works from (received date, 補正 periods, extensions, the rule profile in force at intake)
@@ -8,6 +8,7 @@ and the due date it computed, cached for ordering the dashboard.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,8 @@ from simple_history.models import HistoricalRecords
 
 from patrons.models import Patron
 from privacy_admin.core.dataitems import DataItem, declare_not_personal, declare_personal_fields
+
+from .citations import Citer, unfilled, validate_citations
 
 REGISTER_ENTRY_REQUESTS = "privacy-requests"  # 保有個人情報の開示・訂正・利用停止請求に関する事務
 
@@ -56,6 +59,14 @@ class RuleProfile(models.Model):
     third_party_opinion_days = models.PositiveSmallIntegerField(_("第三者の意見書提出期限（日）"), default=14)
     amendment_reply_days = models.PositiveSmallIntegerField(_("補正の回答期限（日）"), default=14)
 
+    # The legal basis (disclosure_requests.citations): the law's name, its short form after first mention,
+    # and the article of each rule keyed by citations.RULES ("" where the law has no article for it).
+    law_name = models.CharField(_("法令の名称"), max_length=120, blank=True)
+    law_short_name = models.CharField(_("法令の略称（2回目以降の引用）"), max_length=40, blank=True)
+    citations = models.JSONField(_("規則ごとの条項"), default=dict, blank=True)
+    # A template (a city's 施行条例) is copied and filled in; it is never the library's own as it stands.
+    is_template = models.BooleanField(_("ひな形（複製して記入）"), default=False)
+
     class Meta:
         verbose_name = _("期限ルール")
         verbose_name_plural = _("期限ルール")
@@ -67,6 +78,31 @@ class RuleProfile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        errors = validate_citations(self.citations)
+        if errors:
+            raise ValidationError({"citations": errors})
+        missing = unfilled(law_name=self.law_name, citations=self.citations)
+        if missing and not self.is_template:
+            raise ValidationError(
+                {
+                    "is_template": _(
+                        "まだ記入していない項目があります（%(items)s）。ひな形のままにしてください。"
+                    )
+                    % {"items": "、".join(missing)}
+                }
+            )
+
+    def citer(self) -> Citer:
+        """A fresh ``Citer``: the law's full name on its first citation, the short name after."""
+        return Citer(law_name=self.law_name, short_name=self.law_short_name, citations=self.citations or {})
+
+    def cite(self, key: str, *, short: bool = False) -> str:
+        """「個人情報の保護に関する法律第82条第1項」 (or 「法第82条第1項」 with ``short``); '' when the law
+        has no article for the rule (the text then leaves the citation out)."""
+        citer = self.citer()
+        return citer.short(key) if short else citer.full(key)
 
 
 class ClosedDay(models.Model):
@@ -105,6 +141,16 @@ class Channel(models.TextChoices):
     ONLINE = "online", _("電子申請")
 
 
+class ComplaintChannel(models.TextChoices):
+    """How a complaint came in: a complaint may also be made by telephone (the public 第49条 page says so),
+    unlike a request, which is made in writing."""
+
+    COUNTER = "counter", _("窓口")
+    PHONE = "phone", _("電話")
+    MAIL = "mail", _("郵送")
+    ONLINE = "online", _("電子申請")
+
+
 class RequesterKind(models.TextChoices):
     SELF = "self", _("本人")
     MINOR_REPRESENTATIVE = "minor_representative", _("未成年者の法定代理人")
@@ -119,7 +165,7 @@ class SuspensionKind(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
-    # 開示 (要綱 第21–23条)
+    # 開示 (山梨県 要綱 第21–23条)
     FULL = "full", _("全部開示")
     PARTIAL = "partial", _("部分開示")
     REFUSED = "refused", _("不開示")
@@ -147,14 +193,15 @@ OUTCOMES_BY_KIND: dict[str, tuple[str, ...]] = {
 
 
 class WithholdingReason(models.TextChoices):
-    # 要綱 第19条 (APPI art. 78): the seven categories of non-disclosable information.
-    LAW = "law", _("法令等の規定により開示できない情報（第19条第1号）")
-    REQUESTER_HARM = "requester_harm", _("本人の生命、健康、生活又は財産を害するおそれがある情報（第2号）")
-    THIRD_PERSON = "third_person", _("開示請求者以外の個人に関する情報（第3号）")
-    BUSINESS = "business", _("法人等の利益を害するおそれがある情報（第4号）")
-    PUBLIC_SAFETY = "public_safety", _("公共の安全と秩序の維持に支障を及ぼすおそれがある情報（第5号）")
-    DELIBERATION = "deliberation", _("審議、検討又は協議に関する情報（第6号）")
-    PUBLIC_TASK = "public_task", _("事務又は事業の適正な遂行に支障を及ぼすおそれがある情報（第7号）")
+    # 山梨県 要綱 第19条 (法 第78条): the categories of non-disclosable information. The labels carry no item
+    # number, since the two number them differently.
+    LAW = "law", _("法令等の規定により開示できない情報")
+    REQUESTER_HARM = "requester_harm", _("本人の生命、健康、生活又は財産を害するおそれがある情報")
+    THIRD_PERSON = "third_person", _("開示請求者以外の個人に関する情報")
+    BUSINESS = "business", _("法人等の利益を害するおそれがある情報")
+    PUBLIC_SAFETY = "public_safety", _("公共の安全と秩序の維持に支障を及ぼすおそれがある情報")
+    DELIBERATION = "deliberation", _("審議、検討又は協議に関する情報")
+    PUBLIC_TASK = "public_task", _("事務又は事業の適正な遂行に支障を及ぼすおそれがある情報")
 
 
 class PrivacyRequest(models.Model):
@@ -182,7 +229,7 @@ class PrivacyRequest(models.Model):
     patron = models.ForeignKey(
         Patron, verbose_name=_("利用者"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # 訂正 / 利用停止: the disclosure they rest on (要綱 第30条3, 第37条3: within 90 days of it).
+    # 訂正 / 利用停止: the disclosure they rest on (山梨県 要綱 第30条3, 第37条3: within 90 days of it).
     disclosed_on = models.DateField(_("開示を受けた日"), null=True, blank=True)
     based_on = models.ForeignKey(
         "self",
@@ -203,7 +250,7 @@ class PrivacyRequest(models.Model):
     special_extension = models.BooleanField(_("特例延長"), default=False)
     final_due_on = models.DateField(_("残りの部分の決定期限（特例延長）"), null=True, blank=True)
     # Steps with no table of their own keep their day here (services.request_withdraw,
-    # services.suspension_carry_out; 要綱 第40条第1項).
+    # services.suspension_carry_out; 山梨県 要綱 第40条第1項).
     withdrawn_on = models.DateField(_("取下げの日"), null=True, blank=True)
     suspension_carried_out_on = models.DateField(_("利用停止の実施日"), null=True, blank=True)
     assigned_to = models.ForeignKey(
@@ -418,18 +465,30 @@ class Letter(models.Model):
     )
     pdf = models.BinaryField()
     sha256 = models.CharField(max_length=64)
+    # 文書番号 (settings.LETTER_NUMBER_FORMAT, e.g. 図書第123号), numbered per 年度 of issue; separate from
+    # the request's 受付番号. Letters issued before the numbering have none.
+    document_number = models.CharField(_("文書番号"), max_length=40, blank=True)
+    document_fiscal_year = models.PositiveSmallIntegerField(_("文書番号の年度"), null=True, blank=True)
+    document_sequence = models.PositiveIntegerField(_("文書番号の連番"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("発行した通知書")
         verbose_name_plural = _("発行した通知書")
         ordering = ["issued_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document_fiscal_year", "document_sequence"],
+                condition=Q(document_sequence__isnull=False),
+                name="letter_document_number_unique_per_year",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} #{self.pk}"
 
 
 class Complaint(models.Model):
-    """苦情 (要綱 第45条): recorded, assigned, answered and closed; counted for the annual report."""
+    """苦情 (山梨県 要綱 第45条): recorded, assigned, answered and closed; counted for the annual report."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("受付")
@@ -438,7 +497,9 @@ class Complaint(models.Model):
 
     number = models.CharField(_("受付番号"), max_length=32, unique=True)
     received_on = models.DateField(_("受付日"))
-    channel = models.CharField(_("受付方法"), max_length=16, choices=Channel.choices, default=Channel.COUNTER)
+    channel = models.CharField(
+        _("受付方法"), max_length=16, choices=ComplaintChannel.choices, default=ComplaintChannel.COUNTER
+    )
     complainant_name = models.CharField(_("申出者氏名"), max_length=60, blank=True)
     contact = models.CharField(_("連絡先"), max_length=120, blank=True)
     summary = models.TextField(_("苦情の内容"), max_length=2000)
@@ -473,6 +534,45 @@ class Complaint(models.Model):
         return self.number
 
 
+class OnlineApplication(models.Model):
+    """電子申請: a 開示・訂正・利用停止 request a patron made at マイページ, awaiting the identity check
+    (山梨県 要綱 第18条第2項) that makes it a received request. The statutory clock has not started: it starts
+    when an officer receives it (``online_application_receive``), which creates the ``PrivacyRequest``
+    with the patron's answers and the rule profile in force that day."""
+
+    class Status(models.TextChoices):
+        AWAITING = "awaiting", _("本人確認待ち")
+        RECEIVED = "received", _("受付済み")
+
+    class IdentityBy(models.TextChoices):
+        COUNTER = "counter", _("窓口で本人確認書類を提示する")
+        MAIL = "mail", _("本人確認書類の写しと住民票の写しを郵送する")
+
+    kind = models.CharField(_("種類"), max_length=16, choices=RequestKind.choices)
+    patron = models.ForeignKey(Patron, on_delete=models.CASCADE, related_name="+")
+    submitted_on = models.DateField(_("申出日"))
+    information_requested = models.TextField(_("請求に係る保有個人情報"), max_length=2000)
+    disclosed_on = models.DateField(_("開示を受けた日"), null=True, blank=True)
+    correction_content = models.TextField(_("訂正を求める内容"), max_length=2000, blank=True)
+    suspension_kind = models.CharField(
+        _("利用停止の内容"), max_length=16, choices=SuspensionKind.choices, blank=True
+    )
+    reason_for_request = models.TextField(_("請求の理由"), max_length=2000, blank=True)
+    identity_by = models.CharField(_("本人確認の方法"), max_length=16, choices=IdentityBy.choices)
+    status = models.CharField(_("状態"), max_length=16, choices=Status.choices, default=Status.AWAITING)
+    request = models.OneToOneField(
+        PrivacyRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="online_application"
+    )
+
+    class Meta:
+        verbose_name = _("電子申請")
+        verbose_name_plural = _("電子申請")
+        indexes = [models.Index(fields=["status", "submitted_on"], name="online_application_status")]
+
+    def __str__(self) -> str:
+        return f"電子申請 #{self.pk}"
+
+
 declare_personal_fields(
     "disclosure_requests.PrivacyRequest",
     register_entry=REGISTER_ENTRY_REQUESTS,
@@ -497,5 +597,17 @@ declare_personal_fields(
     contact=DataItem.CONTACT,
 )
 declare_not_personal(
-    "disclosure_requests.RuleProfile", reason="期限ルールの名称（設定のマスタ）", fields=("name",)
+    "disclosure_requests.RuleProfile",
+    reason="期限ルールと根拠となる法令・要綱の名称（設定のマスタ）",
+    fields=("name", "law_name", "law_short_name"),
+)
+declare_not_personal(
+    "disclosure_requests.OnlineApplication",
+    reason="本人確認の方法の区分（窓口・郵送などの選択肢。人の名前ではない）",
+    fields=("identity_by",),
+)
+declare_personal_fields(
+    "disclosure_requests.OnlineApplication",
+    register_entry=REGISTER_ENTRY_REQUESTS,
+    patron=DataItem.CARD_NUMBER,
 )

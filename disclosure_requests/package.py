@@ -3,7 +3,7 @@
 ``held_data_compile`` gathers, for a 開示 request linked to a registered patron, everything the system
 keeps about that person: registration data, identity checks, current loans and reservations, notices,
 damage cases, paper forms, earlier requests and their letters, and the access-log events about them.
-It is a draft for the privacy officer, who decides what is disclosed (要綱 第19–23条) and attaches it
+It is a draft for the privacy officer, who decides what is disclosed (法 第78–82条; 山梨県 要綱 第19–23条) and attaches it
 to the 開示決定通知書.
 
 Registration data is generated from the field inventory (``privacy_admin.core.dataitems.PERSONAL_FIELDS``):
@@ -29,10 +29,11 @@ from django.utils import timezone
 from loans.models import DamageCase, Loan, Notice, Reservation
 from patrons import rules as patron_rules
 from patrons.models import IdentityCheck, PaperApplicationForm, Patron, ProxyApplication
-from privacy_admin.audit.labels import ACTION_LABELS, ROLE_LABELS
+from privacy_admin.audit.labels import action_label, role_label
 from privacy_admin.audit.models import AuditEvent
 from privacy_admin.audit.models import Outcome as AuditOutcome
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.dataitems import PERSONAL_FIELDS, DataItem
 from privacy_admin.core.pdf import render_pdf
 
@@ -48,9 +49,7 @@ ERASURE_STATEMENT = (
     "保有していません（市川市 図書館における個人情報保護の方針 第3(2)(3)）。"
 )
 NOTICE_STATEMENT = "通知の記録には、種類・方法・日付・点数だけを保有しており、資料名は保有していません。"
-ACCESS_LOG_STATEMENT = (
-    "操作者は役割（職）のみを記載し、職員個人の氏名・IDは記載していません（要綱 第19条第3号・第7号）。"
-)
+ACCESS_LOG_STATEMENT = "操作者は役割（職）のみを記載し、職員個人の氏名・IDは記載していません。"
 
 
 class PackageError(Exception):
@@ -174,11 +173,11 @@ def _value(patron: Patron, model_field: Field[Any, Any]) -> str | dt.date:
     """A patron field as the person would read it: choices by label, relations by name, dates in 和暦."""
     name = model_field.name
     if name == "password":
-        # Only a one-way hash is kept (要綱 第8条); the hash itself would only help someone guess the
-        # password, so its existence is stated, not its value (要綱 第19条第7号).
+        # Only a one-way hash is kept (山梨県 要綱 第8条); the hash itself would only help someone guess the
+        # password, so its existence is stated, not its value (山梨県 要綱 第19条第7号).
         return "設定あり（不可逆な変換値のみ保有）" if patron.password else "設定なし"
     if name == "duplicate_key":
-        # A one-way value made from 氏名・生年月日・住所 to find double registrations (要綱 第6条1号).
+        # A one-way value made from 氏名・生年月日・住所 to find double registrations (山梨県 要綱 第6条1号).
         return "保有（氏名・生年月日・住所から作成した重複登録照合用の変換値。元の情報には戻せません）"
     if model_field.is_relation:
         related = getattr(patron, name)
@@ -219,7 +218,7 @@ def registration_rows(patron: Patron) -> list[RegistrationRow]:
 
 def _access_log(patron_id: int) -> list[AccessLogRow]:
     # The staff member who acted is named by role only, never by name or login ID: who the employee
-    # is is information about another person (要綱 第19条第3号; its ただし書ハ makes only the 職 and
+    # is is information about another person (山梨県 要綱 第19条第3号; its ただし書ハ makes only the 職 and
     # the duty performed disclosable), and account IDs would help an attack on the system (第19条第7号).
     outcome_labels = dict(AuditOutcome.choices)
     rows = []
@@ -233,15 +232,15 @@ def _access_log(patron_id: int) -> list[AccessLogRow]:
             AccessLogRow(
                 occurred_at=_local(occurred_at),
                 action=action,
-                action_label=ACTION_LABELS.get(action, action),
-                role=ROLE_LABELS.get(role, role),
+                action_label=action_label(action) or action,
+                role=role_label(role, role),
                 outcome=str(outcome_labels.get(outcome, outcome)),
             )
         )
     return rows
 
 
-def held_data_compile(*, actor: Any, request: PrivacyRequest) -> HeldDataPackage:
+def held_data_compile(*, actor: Actor, request: PrivacyRequest) -> HeldDataPackage:
     """Everything held about the patron of a 開示 request (draft for the officer; see module docstring).
 
     Reads only; ``held_data_export`` audits the export. Refuses a request that is not a 開示 request or
@@ -383,7 +382,7 @@ def held_data_json(package: HeldDataPackage) -> bytes:
 FORMATS = {"pdf": ("application/pdf", "pdf"), "json": ("application/json; charset=utf-8", "json")}
 
 
-def held_data_export(*, actor: Any, request: PrivacyRequest, fmt: str) -> tuple[bytes, str, str]:
+def held_data_export(*, actor: Actor, request: PrivacyRequest, fmt: str) -> tuple[bytes, str, str]:
     """Compile and render the package; audit "privacy_request.package" naming the patron by id.
 
     Returns (content, content type, ASCII filename). The filename carries the request's internal id only.

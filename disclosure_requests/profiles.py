@@ -8,17 +8,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from privacy_admin.audit.services import audit_record
 from privacy_admin.core.actor import Actor
 from privacy_admin.core.calendar import Calendar
 
+from .citations import unfilled
 from .models import ClosedDay, RuleProfile
 
-# Seeded by migration 0002 (山梨県 要綱 and 個人情報保護法): kept as the law has them; copy one to edit.
-SEEDED_PROFILE_CODES = frozenset({"yamanashi-15", "appi"})
+# Seeded by migrations 0002 and 0008 (山梨県 要綱, 個人情報の保護に関する法律, and the template for a city's
+# 施行条例): kept as the law has them; copy one to edit.
+SEEDED_PROFILE_CODES = frozenset({"yamanashi-15", "appi", "ordinance-template"})
 
-# The day counts a profile holds (every field but identity and the "current" flag); copied as they are.
+# What a profile holds besides identity and the "current" flag — its day counts, its law's name and the
+# article of each rule (citations), and the template mark; copied as they are.
 DAY_FIELDS: tuple[str, ...] = tuple(
     f.name
     for f in RuleProfile._meta.concrete_fields
@@ -87,6 +91,26 @@ def rule_profile_copy(*, actor: Actor, profile: RuleProfile) -> RuleProfile:
     return copy
 
 
+class ProfileNotApplicable(ValueError):
+    """The profile cannot be the library's own yet (a template, or its law's articles not filled in)."""
+
+
+def not_applicable_reason(profile: RuleProfile) -> str:
+    """'' when ``profile`` can be made the library's own; otherwise why not (Japanese)."""
+    missing = unfilled(law_name=profile.law_name, citations=profile.citations or {})
+    if profile.is_template:
+        return str(
+            _("「%(name)s」はひな形です。複製して条項を記入し、「ひな形」の印を外してから適用してください。")
+            % {"name": profile.name}
+        )
+    if missing:
+        return str(
+            _("「%(name)s」には記入していない項目があります（%(items)s）。記入してから適用してください。")
+            % {"name": profile.name, "items": "、".join(missing)}
+        )
+    return ""
+
+
 def rule_profile_make_current(*, actor: Actor, profile: RuleProfile) -> RuleProfile:
     """Make ``profile`` the library's own rules; the one current before is un-set in the same
     transaction (exactly one is current — the one_current_profile constraint). Requests already
@@ -97,6 +121,9 @@ def rule_profile_make_current(*, actor: Actor, profile: RuleProfile) -> RuleProf
         target = next((p for p in rows if p.pk == profile.pk), None)
         if target is None:
             raise RuleProfile.DoesNotExist("期限ルールが見つかりません。")
+        reason = not_applicable_reason(target)
+        if reason:
+            raise ProfileNotApplicable(reason)
         previous = [p.code for p in rows if p.is_current and p.pk != target.pk]
         if target.is_current:
             profile.is_current = True

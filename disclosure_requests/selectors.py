@@ -10,14 +10,15 @@ from __future__ import annotations
 import calendar as pycalendar
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404
 
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.calendar import Calendar
 from privacy_admin.core.roles import Role, has_role
+from privacy_admin.core.view_events import no_view_event, view_logged_by_caller
 
 from . import deadlines
 from .models import (
@@ -27,6 +28,7 @@ from .models import (
     Decision,
     DisclosureExecution,
     Extension,
+    OnlineApplication,
     PrivacyRequest,
     RequestKind,
     RequestStatus,
@@ -54,11 +56,14 @@ READ_ROLES = (Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)
 NOT_FOUND = "請求が見つかりません。"
 
 
-def may_handle_requests(actor: Any) -> bool:
+def may_handle_requests(actor: Actor) -> bool:
     return has_role(actor, *READ_ROLES)
 
 
-def requests_visible_to(actor: Any) -> QuerySet[PrivacyRequest]:
+@view_logged_by_caller(
+    "the scoped base of every request read; the detail page and the API write privacy_request.view (request_record_view)"
+)
+def requests_visible_to(actor: Actor) -> QuerySet[PrivacyRequest]:
     qs = PrivacyRequest.objects.select_related("profile")
     if not may_handle_requests(actor):
         return qs.none()
@@ -70,7 +75,10 @@ def _with_deadline_rows(qs: QuerySet[PrivacyRequest]) -> QuerySet[PrivacyRequest
     return qs.prefetch_related("amendments", "extensions", "decisions")
 
 
-def get_request_for(actor: Any, pk: int | str, *, for_update: bool = False) -> PrivacyRequest:
+@view_logged_by_caller(
+    "a request to show or change: request_detail_for and the API write privacy_request.view, a step writes its own event"
+)
+def get_request_for(actor: Actor, pk: int | str, *, for_update: bool = False) -> PrivacyRequest:
     """The request, if ``actor`` may handle requests; Http404 otherwise (absent and forbidden look alike)."""
     try:
         key = int(pk)
@@ -87,7 +95,7 @@ def get_request_for(actor: Any, pk: int | str, *, for_update: bool = False) -> P
     return request
 
 
-def get_amendment_for(actor: Any, request: PrivacyRequest, pk: int) -> Amendment:
+def get_amendment_for(actor: Actor, request: PrivacyRequest, pk: int) -> Amendment:
     amendment = (
         Amendment.objects.filter(request=request, pk=pk).first() if may_handle_requests(actor) else None
     )
@@ -96,7 +104,10 @@ def get_amendment_for(actor: Any, request: PrivacyRequest, pk: int) -> Amendment
     return amendment
 
 
-def get_consultation_for(actor: Any, request: PrivacyRequest, pk: int) -> ThirdPartyConsultation:
+@view_logged_by_caller(
+    "a consultation of a request whose page wrote privacy_request.view; its letter writes letter.issue / letter.download"
+)
+def get_consultation_for(actor: Actor, request: PrivacyRequest, pk: int) -> ThirdPartyConsultation:
     consultation = (
         ThirdPartyConsultation.objects.filter(request=request, pk=pk).first()
         if may_handle_requests(actor)
@@ -107,22 +118,29 @@ def get_consultation_for(actor: Any, request: PrivacyRequest, pk: int) -> ThirdP
     return consultation
 
 
-def request_by_number_for(actor: Any, number: str) -> PrivacyRequest | None:
+@no_view_event("resolves a 受付番号 typed on a complaint form to the link; the page shows the number only")
+def request_by_number_for(actor: Actor, number: str) -> PrivacyRequest | None:
     """The request with this 受付番号, if ``actor`` may handle requests (a complaint's link to it)."""
     return requests_visible_to(actor).filter(number=number).first()
 
 
-# --- complaints (要綱 第45条): the same roles as requests; anyone else reaches none (404) ---------------
+# --- complaints (山梨県 要綱 第45条): the same roles as requests; anyone else reaches none (404) ---------------
 
 
-def complaints_visible_to(actor: Any) -> QuerySet[Complaint]:
+@view_logged_by_caller(
+    "the scoped base of complaint reads; the detail page writes complaint.view (complaint_record_view)"
+)
+def complaints_visible_to(actor: Actor) -> QuerySet[Complaint]:
     qs = Complaint.objects.select_related("assigned_to", "related_request")
     if not may_handle_requests(actor):
         return qs.none()
     return qs
 
 
-def get_complaint_for(actor: Any, pk: int | str) -> Complaint:
+@view_logged_by_caller(
+    "the detail page writes complaint.view (complaint_record_view); a step writes its own event"
+)
+def get_complaint_for(actor: Actor, pk: int | str) -> Complaint:
     """The complaint, if ``actor`` may handle complaints; Http404 otherwise (absent and forbidden look alike).
 
     Reading it is not logged here: the detail page writes "complaint.view" (``complaint_record_view``)."""
@@ -138,8 +156,11 @@ def get_complaint_for(actor: Any, pk: int | str) -> Complaint:
     return complaint
 
 
+@no_view_event(
+    "the list shows no complainant's name or contact (complaint_views); opening one writes complaint.view"
+)
 def complaints_listed(
-    actor: Any, *, status: str = "", fiscal_year_range: tuple[dt.date, dt.date] | None = None
+    actor: Actor, *, status: str = "", fiscal_year_range: tuple[dt.date, dt.date] | None = None
 ) -> QuerySet[Complaint]:
     """The list page: open first, then answered, then closed; newest first within each."""
     qs = complaints_visible_to(actor).annotate(
@@ -157,10 +178,13 @@ def complaints_listed(
     return qs.order_by("status_order", "-received_on", "-pk")
 
 
-def complaints_open_count(actor: Any) -> int:
+def complaints_open_count(actor: Actor) -> int:
     return complaints_visible_to(actor).filter(status=Complaint.Status.OPEN).count()
 
 
+@view_logged_by_caller(
+    "request_detail_for and the API's request_detail write privacy_request.view for the request it loads"
+)
 def request_with_steps(request: PrivacyRequest) -> PrivacyRequest:
     """The same request with every step loaded (detail page, API answer)."""
     return (
@@ -194,7 +218,7 @@ class RequestDetail:
     history: list[HistoryRow]
     steps: Steps
     special: Extension | None
-    # Open requests only: the deadlines a special extension would set (要綱 第25条, 第35条, 第42条).
+    # Open requests only: the deadlines a special extension would set (山梨県 要綱 第25条, 第35条, 第42条).
     special_notice_due: deadlines.Deadline | None
     special_substantial_due: deadlines.Deadline | None
     method_choice_due: dt.date | None
@@ -212,7 +236,7 @@ class RequestDetail:
 
 
 def request_detail_for(
-    actor: Any, request: PrivacyRequest | int | str, *, what: str = "detail", today: dt.date | None = None
+    actor: Actor, request: PrivacyRequest | int | str, *, what: str = "detail", today: dt.date | None = None
 ) -> RequestDetail:
     """The request's detail page for ``actor`` (Http404 outside scope), its look written to the access log.
 
@@ -264,14 +288,17 @@ def request_detail_for(
 # --- lists ------------------------------------------------------------------------------------------
 
 
-def request_years(actor: Any) -> list[int]:
+def request_years(actor: Actor) -> list[int]:
     """Years with a request received, newest first (the list page's filter)."""
     dates = requests_visible_to(actor).dates("received_on", "year", order="DESC")
     return [d.year for d in dates]
 
 
+@no_view_event(
+    "the list shows 受付番号, kind, status and deadlines, no requester's data; opening one writes privacy_request.view"
+)
 def requests_filtered(
-    actor: Any, *, kind: str = "", status: str = "", year: int | None = None
+    actor: Actor, *, kind: str = "", status: str = "", year: int | None = None
 ) -> QuerySet[PrivacyRequest]:
     qs = requests_visible_to(actor)
     if kind:
@@ -335,6 +362,15 @@ class Dashboard:
     next_month: dt.date
     week_end: dt.date
     soon_until: dt.date
+    week_start: dt.date | None = None
+
+
+def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The dashboard's "this week": Monday to Sunday of the week ``day`` falls in (a Sunday is the last
+    day of its week, so on a Sunday "this week" is the six days before and today). The page shows both
+    ends, so that the span is never a guess."""
+    start = day - dt.timedelta(days=day.weekday())
+    return start, start + dt.timedelta(days=6)
 
 
 def _month_start(day: dt.date) -> dt.date:
@@ -346,7 +382,8 @@ def _add_months(month: dt.date, n: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def open_request_rows(actor: Any, *, today: dt.date, calendar: Calendar | None = None) -> list[OpenRow]:
+@no_view_event("deadline rows for the dashboard: 受付番号, status and dates, no requester's data")
+def open_request_rows(actor: Actor, *, today: dt.date, calendar: Calendar | None = None) -> list[OpenRow]:
     """Requests waiting for their decision, most urgent first (paused ones last: their clock is stopped)."""
     calendar = calendar if calendar is not None else library_calendar()
     rows = []
@@ -366,8 +403,9 @@ def open_request_rows(actor: Any, *, today: dt.date, calendar: Calendar | None =
     return rows
 
 
+@no_view_event("dashboard rows: 受付番号 and the last day to choose a method, no requester's data")
 def awaiting_execution(
-    actor: Any, *, calendar: Calendar | None = None
+    actor: Actor, *, calendar: Calendar | None = None
 ) -> list[tuple[PrivacyRequest, dt.date | None]]:
     """Decided requests whose decision is still to be carried out (開示の実施, 訂正・利用停止の実施),
     with the last day to ask for a method of disclosure (第27条第3項) where there is one."""
@@ -391,13 +429,14 @@ def awaiting_execution(
     return result
 
 
+@no_view_event("counts, 受付番号 and deadlines for the officers' dashboard, no requester's data")
 def dashboard(
-    actor: Any, *, today: dt.date, month: dt.date | None = None, soon_open_days: int = 3
+    actor: Actor, *, today: dt.date, month: dt.date | None = None, soon_open_days: int = 3
 ) -> Dashboard:
     calendar = library_calendar()
     rows = open_request_rows(actor, today=today, calendar=calendar)
     running = [r for r in rows if not r.deadline.paused]
-    week_end = today + dt.timedelta(days=6 - today.weekday())  # this week, to Sunday
+    week_start, week_end = week_of(today)
     soon_until = nth_open_day_after(today, soon_open_days, calendar)
     awaiting_opinion = [
         (c.request, c)
@@ -445,6 +484,7 @@ def dashboard(
         next_month=_add_months(month, 1),
         week_end=week_end,
         soon_until=soon_until,
+        week_start=week_start,
     )
 
 
@@ -463,3 +503,60 @@ def _month_weeks(month: dt.date, *, today: dt.date, calendar: Calendar) -> list[
         ]
         for week in weeks
     ]
+
+
+# --- 電子申請 (issue 16) ------------------------------------------------------------------------------
+
+
+def online_applications_awaiting(actor: Actor) -> list[OnlineApplication]:
+    """Online requests awaiting the identity check, oldest first, with the patron's answers."""
+    if not may_handle_requests(actor):
+        return []
+    rows = list(
+        OnlineApplication.objects.filter(status=OnlineApplication.Status.AWAITING)
+        .select_related("patron")
+        .order_by("submitted_on", "pk")
+    )
+    if rows:
+        from privacy_admin.audit.services import audit_record
+
+        audit_record(
+            standalone=True,
+            actor=actor,
+            action="online_application.list",
+            target_type="online_application",
+            detail={"count": len(rows)},
+        )
+    return rows
+
+
+def get_online_application_for(actor: Actor, pk: int) -> OnlineApplication:
+    """One online request, for an officer to receive (404 for anyone else); writes its view event."""
+    from privacy_admin.audit.services import audit_record
+
+    application = (
+        OnlineApplication.objects.select_related("patron").filter(pk=pk).first()
+        if may_handle_requests(actor) and 1 <= pk <= 2**63 - 1
+        else None
+    )
+    if application is None:
+        raise Http404(NOT_FOUND)
+    audit_record(
+        standalone=True,
+        actor=actor,
+        action="online_application.view",
+        target_type="online_application",
+        target_id=application.pk,
+        patron_id=application.patron_id,
+    )
+    return application
+
+
+@view_logged_by_caller("マイページ's selector writes the patron's own view event")
+def online_applications_of_patron(patron_id: int) -> list[OnlineApplication]:
+    """The patron's own online requests not yet received (マイページ shows their status)."""
+    return list(
+        OnlineApplication.objects.filter(
+            patron_id=patron_id, status=OnlineApplication.Status.AWAITING
+        ).order_by("-submitted_on", "-pk")
+    )

@@ -12,6 +12,6 @@ from . import services
 @shared_task(ignore_result=True)
 def remind_officers_of_deadlines() -> None:
     """Daily: e-mail the privacy officers the requests due within 3 open days or overdue
-    (request numbers, kinds and due dates only; 要綱 第24条, 第34条, 第41条)."""
+    (request numbers, kinds and due dates only; 山梨県 要綱 第24条, 第34条, 第41条)."""
     with audit_context(channel="task"):
         services.requests_remind_deadlines()

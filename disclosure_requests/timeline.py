@@ -1,5 +1,5 @@
 """What a request's detail page shows of its course: the timeline of its steps, its history versions, the
-next steps it offers and the items its written request left blank (domain.md §7; 要綱 第17–42条).
+next steps it offers and the items its written request left blank (domain.md §7; 山梨県 要綱 第17–42条).
 
 Pure functions over a request whose steps are loaded (``selectors.request_with_steps``) and the rows the
 selector hands them: no query, no access-log event. ``selectors.request_detail_for`` reads, scopes and
@@ -12,6 +12,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from privacy_admin.core.dates import format_date as _date
 
@@ -33,19 +37,19 @@ from .services import (
 )
 
 # What each history change reason means on screen (services._common._save).
-CHANGE_LABELS: dict[str, str] = {
-    "receive": "受付",
-    "amendment_request": "補正の依頼",
-    "amendment_complete": "補正の完了",
-    "extend": "期限の延長",
-    "extend_special": "期限の特例延長",
-    "consultation_send": "第三者への意見照会",
-    "consultation_opinion": "第三者の意見書の受領",
-    "decide": "決定",
-    "disclosure_carry_out": "開示の実施",
-    "correction_carry_out": "訂正の実施",
-    CHANGE_SUSPENSION_DONE: "利用停止の実施",
-    CHANGE_WITHDRAWN: "取下げ",
+CHANGE_LABELS: dict[str, StrOrPromise] = {
+    "receive": gettext_lazy("受付"),
+    "amendment_request": gettext_lazy("補正の依頼"),
+    "amendment_complete": gettext_lazy("補正の完了"),
+    "extend": gettext_lazy("期限の延長"),
+    "extend_special": gettext_lazy("期限の特例延長"),
+    "consultation_send": gettext_lazy("第三者への意見照会"),
+    "consultation_opinion": gettext_lazy("第三者の意見書の受領"),
+    "decide": gettext_lazy("決定"),
+    "disclosure_carry_out": gettext_lazy("開示の実施"),
+    "correction_carry_out": gettext_lazy("訂正の実施"),
+    CHANGE_SUSPENSION_DONE: gettext_lazy("利用停止の実施"),
+    CHANGE_WITHDRAWN: gettext_lazy("取下げ"),
 }
 
 # Steps with no table of their own: the request's field that holds the day each was taken.
@@ -121,63 +125,97 @@ def timeline_events(
     events = [
         Event(
             pr.received_on,
-            f"{pr.get_kind_display()}の受付",
-            [f"受付方法: {pr.get_channel_display()}", f"期限ルール: {pr.profile.name}"],
+            _("%(kind)sの受付") % {"kind": pr.get_kind_display()},
+            [
+                _("受付方法: %(channel)s") % {"channel": pr.get_channel_display()},
+                _("期限ルール: %(name)s") % {"name": pr.profile.name},
+            ],
         )
     ]
     for a in pr.amendments.all():
         events.append(
             Event(
                 a.requested_on,
-                "補正の依頼（期限停止）",
-                [f"回答期限: {_date(a.reply_by)}"],
+                _("補正の依頼（期限停止）"),
+                [_("回答期限: %(reply_by)s") % {"reply_by": _date(a.reply_by)}],
                 "stop",
             )
         )
         if a.completed_on is not None:
             days = (a.completed_on - a.requested_on).days
-            events.append(Event(a.completed_on, "補正の完了", [f"期間に算入しない日数: {days}日"], "done"))
+            events.append(
+                Event(
+                    a.completed_on,
+                    _("補正の完了"),
+                    [_("期間に算入しない日数: %(days)s日") % {"days": days}],
+                    "done",
+                )
+            )
     for e in pr.extensions.all():
         if e.kind == Extension.Kind.NORMAL:
-            events.append(Event(e.notified_on, f"期限の延長（{e.days}日）を通知", [], "warn"))
+            events.append(
+                Event(e.notified_on, _("期限の延長（%(days)s日）を通知") % {"days": e.days}, [], "warn")
+            )
         else:
-            lines = [f"残りの部分の決定期限: {_date(e.remainder_due_on)}"] if e.remainder_due_on else []
-            events.append(Event(e.notified_on, "期限の特例延長を通知", lines, "warn"))
+            lines = (
+                [
+                    _("残りの部分の決定期限: %(remainder_due_on)s")
+                    % {"remainder_due_on": _date(e.remainder_due_on)}
+                ]
+                if e.remainder_due_on
+                else []
+            )
+            events.append(Event(e.notified_on, _("期限の特例延長を通知"), lines, "warn"))
     for c in pr.consultations.all():
         events.append(
-            Event(c.sent_on, "第三者への意見照会", [f"意見書の提出期限: {_date(c.opinion_due_on)}"])
+            Event(
+                c.sent_on,
+                _("第三者への意見照会"),
+                [_("意見書の提出期限: %(opinion_due_on)s") % {"opinion_due_on": _date(c.opinion_due_on)}],
+            )
         )
         if c.opinion_received_on is not None:
-            opinion = "開示に反対" if c.objected else "開示に反対しない"
+            opinion = _("開示に反対") if c.objected else _("開示に反対しない")
             events.append(
-                Event(c.opinion_received_on, f"意見書の受領（{opinion}）", [], "warn" if c.objected else "")
+                Event(
+                    c.opinion_received_on,
+                    _("意見書の受領（%(opinion)s）") % {"opinion": opinion},
+                    [],
+                    "warn" if c.objected else "",
+                )
             )
     for d in pr.decisions.all():
-        title = f"決定: {d.get_outcome_display()}"
+        title = _("決定: %(outcome)s") % {"outcome": d.get_outcome_display()}
         if d.is_partial_scope:
-            title += "（相当の部分）"
+            title += _("（相当の部分）")
         lines = list(d.reason_labels)
         if d.reason_lapses_on:
-            lines.append(f"理由がなくなる時期: {_date(d.reason_lapses_on)}")
+            lines.append(
+                _("理由がなくなる時期: %(reason_lapses_on)s")
+                % {"reason_lapses_on": _date(d.reason_lapses_on)}
+            )
         events.append(Event(d.decided_on, title, lines, "done"))
     if execution is not None:
         events.append(
             Event(
                 execution.carried_out_on,
-                f"開示の実施（{execution.get_method_display()}）",
-                [f"費用: {execution.fee_yen:,}円"],
+                _("開示の実施（%(method)s）") % {"method": execution.get_method_display()},
+                [_("費用: %(fee_yen)s円") % {"fee_yen": format(execution.fee_yen, ",")}],
                 "done",
             )
         )
     if correction is not None:
         lines = []
         if correction.recipients_notified_on:
-            lines.append(f"提供先への通知: {_date(correction.recipients_notified_on)}")
-        events.append(Event(correction.corrected_on, "訂正の実施", lines, "done"))
+            lines.append(
+                _("提供先への通知: %(recipients_notified_on)s")
+                % {"recipients_notified_on": _date(correction.recipients_notified_on)}
+            )
+        events.append(Event(correction.corrected_on, _("訂正の実施"), lines, "done"))
     for code, name in STEP_DAY_FIELDS.items():
         day = getattr(pr, name)
         if day is not None:
-            events.append(Event(day, CHANGE_LABELS[code], [], "done"))
+            events.append(Event(day, str(CHANGE_LABELS[code]), [], "done"))
     events.sort(key=lambda e: e.day)  # stable: same-day steps keep the order of the procedure
     return events
 
@@ -198,7 +236,7 @@ def history_rows(records: Iterable[Any]) -> list[HistoryRow]:
             delta = record.diff_against(previous)
             changed = [_field_label(c.field) for c in delta.changes]
         code = record.history_change_reason or ""
-        label = CHANGE_LABELS.get(code, "変更" if record.history_type == "~" else "作成")
+        label = str(CHANGE_LABELS.get(code, _("変更") if record.history_type == "~" else _("作成")))
         day_field = STEP_DAY_FIELDS.get(code)
         day = getattr(record, day_field) if day_field else None
         if day is not None:
@@ -206,7 +244,7 @@ def history_rows(records: Iterable[Any]) -> list[HistoryRow]:
         rows.append(
             HistoryRow(
                 at=record.history_date,
-                user=record.history_user.get_username() if record.history_user else "システム",
+                user=record.history_user.get_username() if record.history_user else _("システム"),
                 label=label,
                 changed=changed,
             )
@@ -249,12 +287,21 @@ def next_steps(pr: PrivacyRequest, *, executed: bool) -> Steps:
 
 
 def missing_items(pr: PrivacyRequest) -> list[str]:
-    """Items the written request should state (第18条, 第31条, 第38条) but that were left blank: a formal
-    defect to be fixed by 補正, not a reason to refuse the request."""
+    """Items the written request should state (法 第77条・第91条・第99条第1項; 山梨県 要綱 第18条・第31条・
+    第38条第1項) but that were left blank: a formal defect to be fixed by 補正, not a reason to refuse the
+    request. Each names the item of the request's rule profile (「（法第91条第1項第3号）」)."""
+    form = pr.profile.cite(f"{pr.kind}_form", short=True)
+
+    def item(label: str, number: int) -> str:
+        return (
+            _("%(label)s（%(form)s第%(number)s号）") % {"label": label, "form": form, "number": number}
+            if form
+            else label
+        )
+
     missing = []
     if not pr.requester_address:
-        missing.append("請求者の住所又は居所（要綱 第18条第1項第1号）")
+        missing.append(item(_("請求者の住所又は居所"), 1))
     if pr.kind != RequestKind.DISCLOSURE and not pr.reason_for_request:
-        article = "第31条第1項第3号" if pr.kind == RequestKind.CORRECTION else "第38条第1項第3号"
-        missing.append(f"請求の理由（要綱 {article}）")
+        missing.append(item(_("請求の理由"), 3))
     return missing

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import online_views, views
 
 app_name = "requests"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("list/", views.request_list, name="list"),
     path("receive/", views.receive, name="receive"),
+    path("online/<int:pk>/receive/", online_views.receive_online, name="online_receive"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/amendments/", views.amend, name="amend"),
     path(

@@ -1,4 +1,4 @@
-"""Request pages (domain.md §7; 要綱 第17–42条). Thin: forms parse, services write, selectors decide
+"""Request pages (domain.md §7; 法 第76–103条 or 山梨県 要綱 第17–42条, as the request's rule profile says). Thin: forms parse, services write, selectors decide
 what the actor may reach.
 
 Only privacy officers and administrators use them (domain §1); everyone else is refused with 403 and
@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist, loader
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacy_admin.audit.permissions import role_required
@@ -71,7 +72,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The landing page: what is due, what is late, what waits on the requester, and a month of deadlines."""
     today = services.today()
     board = selectors.dashboard(request.user, today=today, month=_month_param(request.GET.get("month")))
-    # Open incidents and their next deadline (要綱 第48条; 法第68条), from the registry app.
+    # Open incidents and their next deadline (山梨県 要綱 第48条; 法第68条), from the registry app.
     incident_rows = hooks.call(hooks.INCIDENT_PANEL, request.user, on=today, default=[])
     return render(
         request,
@@ -106,6 +107,8 @@ def request_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "today": services.today(),
             "open_statuses": services.OPEN_STATUSES,
+            # 電子申請 awaiting the identity check (issue 16): not yet requests, no clock running.
+            "online_applications": selectors.online_applications_awaiting(request.user),
         },
     )
 
@@ -130,7 +133,7 @@ def receive(request: HttpRequest) -> HttpResponse:
                     .first()
                 )
                 if based_on is None:
-                    form.add_error("based_on_number", "この受付番号の開示請求は見つかりません。")
+                    form.add_error("based_on_number", _("この受付番号の開示請求は見つかりません。"))
             if form.is_valid():
                 try:
                     created = services.request_receive(actor=request.user, based_on=based_on, **kwargs)
@@ -142,13 +145,20 @@ def receive(request: HttpRequest) -> HttpResponse:
                     deadline = services.request_deadline(created)
                     messages.success(
                         request,
-                        f"受け付けました。受付番号は {created.number}、決定期限は{_date(deadline.due_on)}です。",
+                        _("受け付けました。受付番号は %(number)s、決定期限は%(due_on)sです。")
+                        % {"number": created.number, "due_on": _date(deadline.due_on)},
                     )
                     if deadline.falls_on_closed_day and deadline.last_open_day_before is not None:
                         messages.warning(
                             request,
-                            f"決定期限の{_date(deadline.due_on)}は{deadline.closed_reason}です。"
-                            f"最終開庁日は{_date(deadline.last_open_day_before)}です。",
+                            _(
+                                "決定期限の%(due_on)sは%(closed_reason)sです。最終開庁日は%(last_open_day_before)sです。"
+                            )
+                            % {
+                                "due_on": _date(deadline.due_on),
+                                "closed_reason": deadline.closed_reason,
+                                "last_open_day_before": _date(deadline.last_open_day_before),
+                            },
                         )
                     return redirect("requests:detail", pk=created.pk)
     else:
@@ -262,10 +272,13 @@ def _step(
 def _due_message(pr: PrivacyRequest) -> str:
     deadline = services.request_deadline(pr)
     if deadline.paused:
-        return "補正中のため期限は停止しています。"
-    text = f"決定期限は{_date(deadline.due_on)}です。"
+        return _("補正中のため期限は停止しています。")
+    text = _("決定期限は%(due_on)sです。") % {"due_on": _date(deadline.due_on)}
     if deadline.falls_on_closed_day and deadline.last_open_day_before is not None:
-        text += f"（{deadline.closed_reason}のため、最終開庁日は{_date(deadline.last_open_day_before)}）"
+        text += _("（%(closed_reason)sのため、最終開庁日は%(last_open_day_before)s）") % {
+            "closed_reason": deadline.closed_reason,
+            "last_open_day_before": _date(deadline.last_open_day_before),
+        }
     return text
 
 
@@ -279,7 +292,9 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
             requested_on=data["requested_on"],
             what_to_fix=data["what_to_fix"] or "",
         )
-        return f"補正を求めました（回答期限 {_date(a.reply_by)}）。補正が完了するまで期限は停止します。"
+        return _("補正を求めました（回答期限 %(reply_by)s）。補正が完了するまで期限は停止します。") % {
+            "reply_by": _date(a.reply_by)
+        }
 
     return _step(request, pk, name="amend", form=AmendmentForm(request.POST), call=call)
 
@@ -295,7 +310,7 @@ def amend_complete(request: HttpRequest, pk: int, amendment_pk: int) -> HttpResp
             actor=request.user, amendment=amendment, completed_on=data["completed_on"]
         )
         pr.refresh_from_db()
-        return f"補正の完了を記録しました。{_due_message(pr)}"
+        return _("補正の完了を記録しました。%(deadline)s") % {"deadline": _due_message(pr)}
 
     return _step(request, pk, name="complete", form=AmendmentCompleteForm(request.POST), call=call)
 
@@ -311,7 +326,9 @@ def extend(request: HttpRequest, pk: int) -> HttpResponse:
             reason=data["reason"] or "",
             notified_on=data["notified_on"],
         )
-        return f"期限を延長しました。{_due_message(pr)}延長通知書を発行してください。"
+        return _("期限を延長しました。%(deadline)s延長通知書を発行してください。") % {
+            "deadline": _due_message(pr)
+        }
 
     return _step(request, pk, name="extend", form=ExtensionForm(request.POST), call=call)
 
@@ -327,7 +344,9 @@ def extend_special(request: HttpRequest, pk: int) -> HttpResponse:
             notified_on=data["notified_on"],
             remainder_due_on=data["remainder_due_on"],
         )
-        return f"期限の特例を適用しました。{_due_message(pr)}特例延長通知書を発行してください。"
+        return _("期限の特例を適用しました。%(deadline)s特例延長通知書を発行してください。") % {
+            "deadline": _due_message(pr)
+        }
 
     return _step(request, pk, name="special", form=SpecialExtensionForm(request.POST), call=call)
 
@@ -344,7 +363,9 @@ def consult(request: HttpRequest, pk: int) -> HttpResponse:
             information_concerned=data["information_concerned"] or "",
             sent_on=data["sent_on"],
         )
-        return f"意見照会を記録しました（意見書の提出期限 {_date(c.opinion_due_on)}）。意見照会書を発行してください。"
+        return _(
+            "意見照会を記録しました（意見書の提出期限 %(opinion_due_on)s）。意見照会書を発行してください。"
+        ) % {"opinion_due_on": _date(c.opinion_due_on)}
 
     return _step(request, pk, name="consult", form=ConsultationForm(request.POST), call=call)
 
@@ -363,11 +384,12 @@ def opinion(request: HttpRequest, pk: int, consultation_pk: int) -> HttpResponse
             objected=bool(data["objected"]),
         )
         if c.objected:
-            return (
+            article = c.request.profile.cite("third_party_wait", short=True)
+            return _(
                 "意見書（開示に反対）を記録しました。開示決定をするときは、決定の日と実施の日との間に"
-                "少なくとも2週間を置き、決定後直ちに第三者へ通知してください（要綱 第26条第3項）。"
-            )
-        return "意見書を記録しました。"
+                "少なくとも2週間を置き、決定後直ちに第三者へ通知してください。"
+            ) + (f"（{article}）" if article else "")
+        return _("意見書を記録しました。")
 
     return _step(request, pk, name="opinion", form=OpinionForm(request.POST), call=call)
 
@@ -380,9 +402,13 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     def call(pr: PrivacyRequest, data: dict[str, Any]) -> str:
         before = services.request_deadline(pr)
         d = services.request_decide(actor=request.user, request=pr, **form.service_kwargs())
-        text = f"決定（{d.get_outcome_display()}）を記録しました。決定通知書を発行してください。"
+        text = _("決定（%(outcome)s）を記録しました。決定通知書を発行してください。") % {
+            "outcome": d.get_outcome_display()
+        }
         if not before.paused and d.decided_on > before.due_on:
-            text += f" 決定期限（{_date(before.due_on)}）を過ぎた決定として記録されています。"
+            text += _(" 決定期限（%(due_on)s）を過ぎた決定として記録されています。") % {
+                "due_on": _date(before.due_on)
+            }
         return text
 
     form = DecisionForm(request.POST, kind=pr.kind, special=pr.special_extension)
@@ -402,7 +428,7 @@ def disclose(request: HttpRequest, pk: int) -> HttpResponse:
             fee_yen=data["fee_yen"],
             fee_basis=data["fee_basis"] or "",
         )
-        return "開示の実施を記録しました。この請求は完了です。"
+        return _("開示の実施を記録しました。この請求は完了です。")
 
     return _step(request, pk, name="disclose", form=DisclosureExecutionForm(request.POST), call=call)
 
@@ -419,7 +445,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
             recipients=data["recipients"] or "",
             recipients_notified_on=data["recipients_notified_on"],
         )
-        return "訂正の実施を記録しました。この請求は完了です。"
+        return _("訂正の実施を記録しました。この請求は完了です。")
 
     return _step(request, pk, name="correct", form=CorrectionExecutionForm(request.POST), call=call)
 
@@ -433,7 +459,7 @@ def suspend(request: HttpRequest, pk: int) -> HttpResponse:
             request=pr,
             carried_out_on=data["carried_out_on"],
         )
-        return "利用停止の実施を記録しました。この請求は完了です。"
+        return _("利用停止の実施を記録しました。この請求は完了です。")
 
     return _step(request, pk, name="suspend", form=SuspensionExecutionForm(request.POST), call=call)
 
@@ -443,6 +469,6 @@ def suspend(request: HttpRequest, pk: int) -> HttpResponse:
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     def call(pr: PrivacyRequest, data: dict[str, Any]) -> str:
         services.request_withdraw(actor=request.user, request=pr, on=data["on"])
-        return "取下げを記録しました。"
+        return _("取下げを記録しました。")
 
     return _step(request, pk, name="withdraw", form=WithdrawForm(request.POST), call=call)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class IncidentsConfig(AppConfig):
-    """漏えい等事案: the record, the reports to the board and the Commission, the notices (要綱 第48条; APPI art. 68)."""
+    """漏えい等事案: the record, the reports to the board and the Commission, the notices (山梨県 要綱 第48条; APPI art. 68)."""
 
     name = "incidents"
     verbose_name = _("漏えい等事案")
@@ -15,5 +15,8 @@ class IncidentsConfig(AppConfig):
         from . import selectors
 
         labels.register(own.ACTION_LABELS, own.ACTION_GROUP_LABELS)
+        from . import targets as own_targets
+
+        own_targets.register()  # how the access log shows this app's records
         # The requests' dashboard (below this app) shows the open incidents through this.
         hooks.register(hooks.INCIDENT_PANEL, selectors.dashboard_panel)

@@ -2,7 +2,7 @@
 
 Two sets of rules apply to a leak, loss or damage of personal information (or the risk of it):
 
-要綱 第48条 (to the board of education, always)
+山梨県 要綱 第48条 (to the board of education, always)
   「直ちにその旨を教育委員会に報告し、速やかに応急措置を講じた後、遅滞なく当該事件等に係る個人情報の
   項目・内容・数量、当該事件等の発生場所、発生状況等を詳細に記載した報告書及び今後の対処方針を記した
   文書を提出し」.
@@ -38,7 +38,7 @@ from privacy_admin.core.calendar import Calendar
 JST = ZoneInfo("Asia/Tokyo")
 ONE_DAY = dt.timedelta(days=1)
 
-# 要綱 第48条「遅滞なく」: the text sets no number of days. A marker only, counted from the day the library
+# 山梨県 要綱 第48条「遅滞なく」: the text sets no number of days. A marker only, counted from the day the library
 # knew; should become a library setting (INCIDENT_WRITTEN_REPORT_DAYS).
 WRITTEN_REPORT_DAYS = 14
 # 規則 第44条第1項「速やかに」: the guidance's 「概ね3〜5日以内」, earliest end; the day of knowing is day 1.
@@ -70,8 +70,8 @@ STEP_LABELS: dict[Step, str] = {
     Step.PERSONS_NOTICE: "本人への通知",
 }
 STEP_BASIS: dict[Step, str] = {
-    Step.BOARD_FIRST_REPORT: "要綱 第48条第1項",
-    Step.WRITTEN_REPORT: "要綱 第48条第1項",
+    Step.BOARD_FIRST_REPORT: "山梨県 要綱 第48条第1項",
+    Step.WRITTEN_REPORT: "山梨県 要綱 第48条第1項",
     Step.COMMISSION_FIRST_REPORT: "法第68条第1項、規則第44条第1項",
     Step.COMMISSION_FINAL_REPORT: "法第68条第1項、規則第44条第2項",
     Step.PERSONS_NOTICE: "法第68条第2項、規則第45条",
@@ -231,7 +231,7 @@ def due_items(
 ) -> list[DueItem]:
     """Every step the incident requires, earliest due first.
 
-    Always the two of 要綱 第48条; when ``triggers.reportable`` also the Commission's 速報 and 確報 and the
+    Always the two of 山梨県 要綱 第48条; when ``triggers.reportable`` also the Commission's 速報 and 確報 and the
     notice to each person (法第68条). ``discovered_at`` is when the library knew (aware datetime).
     """
     if written_report_days < 0:

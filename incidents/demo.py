@@ -1,7 +1,7 @@
 """Demo incidents that make the incident pages and the dashboard panel explorable, made through the
 services (so each has its history and access-log events) and dated relative to ``today``:
 
-- a closed one: a reservation slip lost at the counter (1 person; not reportable; every step of 要綱
+- a closed one: a reservation slip lost at the counter (1 person; not reportable; every step of 山梨県 要綱
   第48条 done, the person told anyway);
 - an open, reportable one: an event e-mail sent with 120 addresses in the To field (100人超, 規則 第43条
   第4号) — first report to the board, first measures, checklist and 速報 done; the 確報, the notice to
@@ -13,12 +13,12 @@ Idempotent: an incident with the same title is not made twice.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.utils import timezone
 
 from incidents import services
 from incidents.models import Incident
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.dataitems import DataItem
 from privacy_admin.core.register_entries import LIBRARY_USE
 from register.models import RegisterEntry
@@ -35,7 +35,7 @@ def _entries() -> list[RegisterEntry]:
     return list(RegisterEntry.objects.filter(code=LIBRARY_USE))
 
 
-def seed_incidents(*, today: dt.date, actor: Any) -> list[Incident]:
+def seed_incidents(*, today: dt.date, actor: Actor) -> list[Incident]:
     """Create the two demo incidents unless they exist. Returns those created.
 
     ``actor``: a privacy officer (or administrator). ``today`` should be the library's today: the

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Incident
+from privacy_admin.core import forms as core_forms
 from privacy_admin.core.dataitems import DataItem
 from privacy_admin.core.errors import add_service_errors
 from privacy_admin.core.forms import date_field
@@ -53,8 +54,8 @@ def _datetime(label: Any, *, help_text: Any = "") -> forms.DateTimeField:
     )
 
 
-class IncidentForm(forms.Form):
-    """The facts of 要綱 第48条: 個人情報の項目・内容・数量、発生場所、発生状況, and the first measures."""
+class IncidentForm(core_forms.Form):
+    """The facts of 山梨県 要綱 第48条: 個人情報の項目・内容・数量、発生場所、発生状況, and the first measures."""
 
     title = _text(_("件名"), 200)
     kind = forms.ChoiceField(
@@ -86,11 +87,16 @@ class IncidentForm(forms.Form):
     people_count = forms.IntegerField(
         label=_("本人の数"),
         required=False,
+        min_value=1,
         max_value=100_000_000,
         help_text=_(
             "100人を超えると、個人情報保護委員会への報告と本人への通知が必要です（規則第43条第4号）。"
         ),
-        error_messages={"invalid": _("整数で入力してください。"), "max_value": _("大きすぎる数です。")},
+        error_messages={
+            "invalid": _("整数で入力してください。"),
+            "min_value": _("本人の数は1以上で入力してください（正確な数が分からないときは見込みの数）。"),
+            "max_value": _("1億人以下の数を入力してください。"),
+        },
     )
     place = _text(_("発生場所"), 200)
     circumstances = _text(_("発生状況"), 4000, rows=4)
@@ -146,20 +152,20 @@ class IncidentForm(forms.Form):
         }
 
 
-class BoardReportForm(forms.Form):
+class BoardReportForm(core_forms.Form):
     prefix = "board"
     reported_at = _datetime(_("第一報の日時"))
     reported_by = _text(_("報告者"), 100, help_text=_("教育委員会へ報告した職員。"))
 
 
-class WrittenReportForm(forms.Form):
+class WrittenReportForm(core_forms.Form):
     prefix = "written"
     submitted_on = date_field(_("報告書の提出日"))
     cause = _text(_("原因"), 4000, rows=3)
     prevention_plan = _text(_("再発防止策・今後の対処方針"), 4000, rows=4)
 
 
-class TriggersForm(forms.Form):
+class TriggersForm(core_forms.Form):
     """The checklist of 規則 第43条 (第4号, more than 100 people, comes from the number of people)."""
 
     prefix = "triggers"
@@ -174,23 +180,23 @@ class TriggersForm(forms.Form):
     )
 
 
-class CommissionFirstForm(forms.Form):
+class CommissionFirstForm(core_forms.Form):
     prefix = "first"
     reported_at = _datetime(_("速報の日時"))
 
 
-class CommissionFinalForm(forms.Form):
+class CommissionFinalForm(core_forms.Form):
     prefix = "final"
     reported_on = date_field(_("確報の日"))
 
 
-class PersonsNotifiedForm(forms.Form):
+class PersonsNotifiedForm(core_forms.Form):
     prefix = "persons"
     notified_on = date_field(_("本人への通知の日"))
     method = _text(_("通知の方法"), 200, help_text=_("例: 個別の電子メール、郵送（文書）、電話"))
 
 
-class CloseForm(forms.Form):
+class CloseForm(core_forms.Form):
     prefix = "close"
     closed_on = date_field(_("完了日"))
 

@@ -1,4 +1,4 @@
-"""Incidents: a leak, loss or damage of personal information, or the risk of it (要綱 第48条; APPI art. 68).
+"""Incidents: a leak, loss or damage of personal information, or the risk of it (山梨県 要綱 第48条; APPI art. 68).
 
 The table was created by the former ``registry`` app and adopted by this app's migration 0001.
 """
@@ -16,7 +16,7 @@ from register.models import RegisterEntry
 
 
 class Incident(models.Model):
-    """A leak, loss or damage of personal information, or the risk of it (要綱 第48条; APPI art. 68)."""
+    """A leak, loss or damage of personal information, or the risk of it (山梨県 要綱 第48条; APPI art. 68)."""
 
     class Kind(models.TextChoices):
         LEAK = "leak", _("漏えい")

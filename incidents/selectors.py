@@ -14,26 +14,28 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from incidents import deadlines as rules
 from incidents.models import Incident
 from incidents.validation import today, written_report_days
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.roles import Role, has_role
 
 READ_ROLES = (Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)
 NOT_FOUND = "事案が見つかりません。"
 
 
-def may_handle_incidents(actor: Any) -> bool:
+def may_handle_incidents(actor: Actor) -> bool:
     return has_role(actor, *READ_ROLES)
 
 
-def incidents_visible_to(actor: Any) -> QuerySet[Incident]:
+def incidents_visible_to(actor: Actor) -> QuerySet[Incident]:
     qs = Incident.objects.all()
     return qs if may_handle_incidents(actor) else qs.none()
 
 
-def get_incident_for(actor: Any, pk: int | str) -> Incident:
+def get_incident_for(actor: Actor, pk: int | str) -> Incident:
     """The incident, if ``actor`` may handle incidents; Http404 otherwise (absent and forbidden look alike)."""
     try:
         key = int(pk)
@@ -84,20 +86,20 @@ def missing_steps(incident: Incident) -> list[str]:
     """What must still be recorded before the incident can be closed (Japanese, one line each)."""
     missing = []
     if incident.board_reported_at is None:
-        missing.append("教育委員会への第一報（要綱 第48条）")
+        missing.append(_("教育委員会への第一報（山梨県 要綱 第48条）"))
     if not incident.first_measures:
-        missing.append("応急措置の内容（要綱 第48条）")
+        missing.append(_("応急措置の内容（山梨県 要綱 第48条）"))
     if incident.written_report_on is None:
-        missing.append("報告書及び今後の対処方針の提出（要綱 第48条）")
+        missing.append(_("報告書及び今後の対処方針の提出（山梨県 要綱 第48条）"))
     if checklist_confirmed_at(incident) is None:
-        missing.append("報告対象の事態に当たるかのチェックリスト（規則 第43条）")
+        missing.append(_("報告対象の事態に当たるかのチェックリスト（規則 第43条）"))
     if incident.reportable:
         if incident.commission_first_report_at is None:
-            missing.append("個人情報保護委員会への速報（法第68条第1項、規則 第44条第1項）")
+            missing.append(_("個人情報保護委員会への速報（法第68条第1項、規則 第44条第1項）"))
         if incident.commission_final_report_on is None:
-            missing.append("個人情報保護委員会への確報（法第68条第1項、規則 第44条第2項）")
+            missing.append(_("個人情報保護委員会への確報（法第68条第1項、規則 第44条第2項）"))
         if incident.persons_notified_on is None:
-            missing.append("本人への通知（法第68条第2項）")
+            missing.append(_("本人への通知（法第68条第2項）"))
     return missing
 
 
@@ -113,7 +115,7 @@ class Row:
         return self.incident.status == Incident.Status.OPEN
 
 
-def incident_rows(actor: Any, *, on: dt.date | None = None, open_only: bool = False) -> list[Row]:
+def incident_rows(actor: Actor, *, on: dt.date | None = None, open_only: bool = False) -> list[Row]:
     """Incidents for the list: open ones first (the most urgent next step first), then closed ones
     (latest first). Closed incidents owe nothing, so their steps are not computed."""
     day = on if on is not None else today()
@@ -136,6 +138,6 @@ def incident_rows(actor: Any, *, on: dt.date | None = None, open_only: bool = Fa
     return rows
 
 
-def dashboard_panel(actor: Any, *, on: dt.date | None = None) -> list[Row]:
+def dashboard_panel(actor: Actor, *, on: dt.date | None = None) -> list[Row]:
     """Open incidents with their next deadline, for the officers' dashboard."""
     return incident_rows(actor, on=on, open_only=True)

@@ -1,4 +1,4 @@
-"""Incidents: a leak, loss or damage of personal information, or the risk of it (要綱 第48条; 個人情報保護法
+"""Incidents: a leak, loss or damage of personal information, or the risk of it (山梨県 要綱 第48条; 個人情報保護法
 第68条, 施行規則 第43条–第45条). Every write.
 
 Each service is keyword-only, validates before it writes, raises ``ValidationError`` with Japanese
@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from incidents import deadlines as rules
 from incidents.models import Incident
@@ -44,16 +45,16 @@ from incidents.validation import (
     now,
 )
 from privacy_admin.audit.services import audit_record
-from privacy_admin.core.calendar import fiscal_year_of
+from privacy_admin.core.actor import Actor, user_of
 from privacy_admin.core.dates import format_date
 from privacy_admin.core.errors import FieldErrors, refuse
-from privacy_admin.core.numbering import create_numbered, next_number
+from privacy_admin.core.numbering import create_numbered, next_number, record_prefix
 from register.models import RegisterEntry
 
 
 def _audit(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     incident: Incident,
     detail: dict[str, Any] | None = None,
@@ -69,7 +70,7 @@ def _audit(
     )
 
 
-def _save(incident: Incident, reason: str, *, actor: Any) -> None:
+def _save(incident: Incident, reason: str, *, actor: Actor) -> None:
     """Save with the step's name (and who took it) on the django-simple-history version."""
     incident._change_reason = reason  # type: ignore[attr-defined]
     if getattr(actor, "is_authenticated", False):
@@ -90,12 +91,13 @@ def _refresh(incident: Incident) -> None:
 
 def _require_open(incident: Incident, what: str) -> None:
     if incident.status != Incident.Status.OPEN:
-        raise refuse("__all__", f"この事案は完了しているため、{what}はできません。")
+        raise refuse("__all__", _("この事案は完了しているため、%(what)sはできません。") % {"what": what})
 
 
 def _next_number(discovered_on: dt.date) -> str:
-    """事案-2026-001: the 年度 (April–March) of the day of knowing and a sequence within it."""
-    return next_number(Incident.objects.all(), f"事案-{fiscal_year_of(discovered_on)}-", width=3)
+    """R8-事案-001: the 和暦 year of the day of knowing and a sequence within it — the style of the
+    requests' and complaints' numbers. Incidents numbered before (事案-2026-001) keep their numbers."""
+    return next_number(Incident.objects.all(), record_prefix(discovered_on, "事案"), width=3)
 
 
 # --- services ---------------------------------------------------------------------------------------
@@ -103,7 +105,7 @@ def _next_number(discovered_on: dt.date) -> str:
 
 def incident_record(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     kind: str,
     discovered_at: dt.datetime,
@@ -117,7 +119,7 @@ def incident_record(
     first_measures: str = "",
     register_entries: Iterable[RegisterEntry | int] = (),
 ) -> Incident:
-    """Record an incident the library knew of (要綱 第48条) under 事案-<年度>-<連番>.
+    """Record an incident the library knew of (山梨県 要綱 第48条) under R<和暦年>-事案-<連番>.
 
     The day of knowing (``discovered_at``) starts every deadline: the first report to the board is due
     that day. More than 100 people makes it reportable to the Commission at once (規則 第43条第4号).
@@ -142,7 +144,9 @@ def incident_record(
     entries = values.pop("register_entries")
 
     def create() -> Incident:
-        incident = Incident(number=_next_number(local(values["discovered_at"])), recorded_by=actor, **values)
+        incident = Incident(
+            number=_next_number(local(values["discovered_at"])), recorded_by=user_of(actor), **values
+        )
         _save(incident, CHANGE_RECORD, actor=actor)
         incident.register_entries.set(entries)
         _audit(
@@ -162,13 +166,13 @@ def incident_record(
     # Two records may take the same number at once: the later draws the next one.
     return create_numbered(
         create,
-        exhausted=lambda: refuse("__all__", "事案番号を採番できませんでした。もう一度登録してください。"),
+        exhausted=lambda: refuse("__all__", _("事案番号を採番できませんでした。もう一度登録してください。")),
     )
 
 
 def incident_update_facts(
     *,
-    actor: Any,
+    actor: Actor,
     incident: Incident,
     title: str,
     kind: str,
@@ -189,7 +193,7 @@ def incident_update_facts(
     """
     with transaction.atomic():
         locked = _lock(incident)
-        _require_open(locked, "事実関係の修正")
+        _require_open(locked, _("事実関係の修正"))
         errors = FieldErrors()
         values = facts(
             errors,
@@ -209,20 +213,26 @@ def incident_update_facts(
         found = values["discovered_at"]
         if found is not None:
             recorded = [
-                ("教育委員会への第一報", locked.board_reported_at),
-                ("個人情報保護委員会への速報", locked.commission_first_report_at),
+                (_("教育委員会への第一報"), locked.board_reported_at),
+                (_("個人情報保護委員会への速報"), locked.commission_first_report_at),
             ]
             for label, moment in recorded:
                 if moment is not None and moment < found:
-                    errors.add("discovered_at", f"発覚日時が、記録済みの{label}の日時より後になっています。")
+                    errors.add(
+                        "discovered_at",
+                        _("発覚日時が、記録済みの%(label)sの日時より後になっています。") % {"label": label},
+                    )
             days = [
-                ("報告書の提出日", locked.written_report_on),
-                ("確報の日", locked.commission_final_report_on),
-                ("本人への通知の日", locked.persons_notified_on),
+                (_("報告書の提出日"), locked.written_report_on),
+                (_("確報の日"), locked.commission_final_report_on),
+                (_("本人への通知の日"), locked.persons_notified_on),
             ]
             for label, day in days:
                 if day is not None and day < local(found):
-                    errors.add("discovered_at", f"発覚日が、記録済みの{label}より後になっています。")
+                    errors.add(
+                        "discovered_at",
+                        _("発覚日が、記録済みの%(label)sより後になっています。") % {"label": label},
+                    )
         errors.raise_if_any()
         entries = values.pop("register_entries")
         was_reportable = locked.reportable
@@ -248,20 +258,20 @@ def incident_update_facts(
 
 
 def incident_board_report(
-    *, actor: Any, incident: Incident, reported_at: dt.datetime, reported_by: str
+    *, actor: Actor, incident: Incident, reported_at: dt.datetime, reported_by: str
 ) -> Incident:
-    """The first report to the board of education (要綱 第48条: 「直ちにその旨を教育委員会に報告し」).
+    """The first report to the board of education (山梨県 要綱 第48条: 「直ちにその旨を教育委員会に報告し」).
 
     Its time and who made it. Recording it again corrects it (the earlier version stays in the history).
     """
     with transaction.atomic():
         locked = _lock(incident)
-        _require_open(locked, "第一報の記録")
+        _require_open(locked, _("第一報の記録"))
         errors = FieldErrors()
-        at = check_moment(errors, "reported_at", reported_at, label="第一報の日時")
+        at = check_moment(errors, "reported_at", reported_at, label=_("第一報の日時"))
         who = check_text(errors, "reported_by", reported_by, field="board_reported_by", required=True)
         if at is not None and at < locked.discovered_at:
-            errors.add("reported_at", "第一報の日時が発覚日時より前です。")
+            errors.add("reported_at", _("第一報の日時が発覚日時より前です。"))
         errors.raise_if_any()
         assert at is not None
         corrected = locked.board_reported_at is not None
@@ -279,32 +289,34 @@ def incident_board_report(
 
 
 def incident_written_report(
-    *, actor: Any, incident: Incident, submitted_on: dt.date, cause: str, prevention_plan: str
+    *, actor: Actor, incident: Incident, submitted_on: dt.date, cause: str, prevention_plan: str
 ) -> Incident:
-    """The written report and the plan to prevent it (要綱 第48条: 「速やかに応急措置を講じた後、遅滞なく
+    """The written report and the plan to prevent it (山梨県 要綱 第48条: 「速やかに応急措置を講じた後、遅滞なく
     …報告書及び今後の対処方針を記した文書を提出し」).
 
     Refused before the first report to the board and before the first measures are recorded.
     """
     with transaction.atomic():
         locked = _lock(incident)
-        _require_open(locked, "報告書の記録")
+        _require_open(locked, _("報告書の記録"))
         missing = []
         if locked.board_reported_at is None:
-            missing.append("教育委員会への第一報（要綱 第48条）を先に記録してください。")
+            missing.append(_("教育委員会への第一報（山梨県 要綱 第48条）を先に記録してください。"))
         if not locked.first_measures:
             missing.append(
-                "応急措置の内容を先に記録してください（要綱 第48条: 応急措置を講じた後に報告書を提出）。"
+                _(
+                    "応急措置の内容を先に記録してください（山梨県 要綱 第48条: 応急措置を講じた後に報告書を提出）。"
+                )
             )
         if missing:
             raise refuse("__all__", *missing)
         assert locked.board_reported_at is not None
         errors = FieldErrors()
-        day = check_day(errors, "submitted_on", submitted_on, label="報告書の提出日")
+        day = check_day(errors, "submitted_on", submitted_on, label=_("報告書の提出日"))
         cause_text = check_text(errors, "cause", cause, required=True)
         plan = check_text(errors, "prevention_plan", prevention_plan, required=True)
         if day is not None and day < local(locked.board_reported_at):
-            errors.add("submitted_on", "報告書の提出日が第一報の日より前です。")
+            errors.add("submitted_on", _("報告書の提出日が第一報の日より前です。"))
         errors.raise_if_any()
         corrected = locked.written_report_on is not None
         locked.written_report_on = day
@@ -320,7 +332,7 @@ def incident_written_report(
 
 def incident_set_triggers(
     *,
-    actor: Any,
+    actor: Actor,
     incident: Incident,
     involves_sensitive: bool,
     financial_harm: bool,
@@ -338,11 +350,11 @@ def incident_set_triggers(
     }
     for key, value in flags.items():
         if not isinstance(value, bool):
-            errors.add(key, f"「{label_of(key)}」に当たるかどうかを選んでください。")
+            errors.add(key, _("「%(key)s」に当たるかどうかを選んでください。") % {"key": label_of(key)})
     errors.raise_if_any()
     with transaction.atomic():
         locked = _lock(incident)
-        _require_open(locked, "チェックリストの記録")
+        _require_open(locked, _("チェックリストの記録"))
         was_reportable = locked.reportable
         for key, value in flags.items():
             setattr(locked, key, value)
@@ -365,7 +377,7 @@ def incident_set_triggers(
 
 def incident_commission_report(
     *,
-    actor: Any,
+    actor: Actor,
     incident: Incident,
     stage: str,
     reported_at: dt.datetime | None = None,
@@ -377,28 +389,30 @@ def incident_commission_report(
     day (``reported_on``). Refused when no trigger of 規則 第43条 is met, and the 確報 before the 速報.
     """
     if stage not in (STAGE_FIRST, STAGE_FINAL):
-        raise refuse("stage", "速報か確報かを選んでください。")
+        raise refuse("stage", _("速報か確報かを選んでください。"))
     with transaction.atomic():
         locked = _lock(incident)
-        _require_open(locked, "個人情報保護委員会への報告の記録")
+        _require_open(locked, _("個人情報保護委員会への報告の記録"))
         if not locked.reportable:
             raise refuse(
                 "__all__",
-                "この事案は報告対象の事態（規則第43条各号）に当たらないため、個人情報保護委員会への報告は"
-                "記録できません。当たる場合は、先にチェックリストを更新してください。",
+                _(
+                    "この事案は報告対象の事態（規則第43条各号）に当たらないため、個人情報保護委員会への報告は"
+                    "記録できません。当たる場合は、先にチェックリストを更新してください。"
+                ),
             )
         errors = FieldErrors()
         known = known_on(locked)
         if stage == STAGE_FIRST:
-            at = check_moment(errors, "reported_at", reported_at, label="速報の日時")
+            at = check_moment(errors, "reported_at", reported_at, label=_("速報の日時"))
             if at is not None and at < locked.discovered_at:
-                errors.add("reported_at", "速報の日時が発覚日時より前です。")
+                errors.add("reported_at", _("速報の日時が発覚日時より前です。"))
             if (
                 at is not None
                 and locked.commission_final_report_on is not None
                 and local(at) > locked.commission_final_report_on
             ):
-                errors.add("reported_at", "速報の日時が、記録済みの確報の日より後です。")
+                errors.add("reported_at", _("速報の日時が、記録済みの確報の日より後です。"))
             errors.raise_if_any()
             corrected = locked.commission_first_report_at is not None
             locked.commission_first_report_at = at
@@ -406,13 +420,13 @@ def incident_commission_report(
         else:
             if locked.commission_first_report_at is None:
                 raise refuse(
-                    "__all__", "速報を記録してから確報を記録してください（規則第44条第1項・第2項）。"
+                    "__all__", _("速報を記録してから確報を記録してください（規則第44条第1項・第2項）。")
                 )
-            day = check_day(errors, "reported_on", reported_on, label="確報の日")
+            day = check_day(errors, "reported_on", reported_on, label=_("確報の日"))
             if day is not None and day < local(locked.commission_first_report_at):
-                errors.add("reported_on", "確報の日が速報の日より前です。")
+                errors.add("reported_on", _("確報の日が速報の日より前です。"))
             if day is not None and day < known:
-                errors.add("reported_on", "確報の日が発覚日より前です。")
+                errors.add("reported_on", _("確報の日が発覚日より前です。"))
             errors.raise_if_any()
             corrected = locked.commission_final_report_on is not None
             locked.commission_final_report_on = day
@@ -436,7 +450,7 @@ _STEP_OF_STAGE = {
 
 
 def incident_persons_notified(
-    *, actor: Any, incident: Incident, notified_on: dt.date, method: str
+    *, actor: Actor, incident: Incident, notified_on: dt.date, method: str
 ) -> Incident:
     """The notice to each person (法第68条第2項; 規則 第45条: 「当該事態の状況に応じて速やかに」).
 
@@ -444,12 +458,12 @@ def incident_persons_notified(
     """
     with transaction.atomic():
         locked = _lock(incident)
-        _require_open(locked, "本人への通知の記録")
+        _require_open(locked, _("本人への通知の記録"))
         errors = FieldErrors()
-        day = check_day(errors, "notified_on", notified_on, label="本人への通知の日")
+        day = check_day(errors, "notified_on", notified_on, label=_("本人への通知の日"))
         how = check_text(errors, "method", method, field="persons_notice_method", required=True)
         if day is not None and day < known_on(locked):
-            errors.add("notified_on", "本人への通知の日が発覚日より前です。")
+            errors.add("notified_on", _("本人への通知の日が発覚日より前です。"))
         errors.raise_if_any()
         corrected = locked.persons_notified_on is not None
         locked.persons_notified_on = day
@@ -465,21 +479,21 @@ def incident_persons_notified(
     return incident
 
 
-def incident_close(*, actor: Any, incident: Incident, closed_on: dt.date) -> Incident:
+def incident_close(*, actor: Actor, incident: Incident, closed_on: dt.date) -> Incident:
     """Close the incident once every step it requires is recorded; the list of what is missing otherwise."""
     with transaction.atomic():
         locked = _lock(incident)
         if locked.status == Incident.Status.CLOSED:
-            raise refuse("__all__", "この事案はすでに完了しています。")
+            raise refuse("__all__", _("この事案はすでに完了しています。"))
         missing = missing_steps(locked)
         if missing:
             raise refuse(
                 "__all__",
-                "次の手続きが記録されていないため、完了にできません。",
-                *(f"・{m}" for m in missing),
+                _("次の手続きが記録されていないため、完了にできません。"),
+                *(_("・%(m)s") % {"m": m} for m in missing),
             )
         errors = FieldErrors()
-        day = check_day(errors, "closed_on", closed_on, label="完了日")
+        day = check_day(errors, "closed_on", closed_on, label=_("完了日"))
         if day is not None:
             done = [i.done_on for i in incident_due_items(locked) if i.done_on is not None]
             if locked.persons_notified_on is not None:
@@ -487,7 +501,9 @@ def incident_close(*, actor: Any, incident: Incident, closed_on: dt.date) -> Inc
             latest = max([known_on(locked), *done])
             if day < latest:
                 errors.add(
-                    "closed_on", f"完了日が、記録済みの最後の手続きの日（{format_date(latest)}）より前です。"
+                    "closed_on",
+                    _("完了日が、記録済みの最後の手続きの日（%(latest)s）より前です。")
+                    % {"latest": format_date(latest)},
                 )
         errors.raise_if_any()
         locked.closed_on = day
@@ -507,6 +523,6 @@ def _late(incident: Incident) -> list[rules.DueItem]:
     return [i for i in incident_due_items(incident) if i.late]
 
 
-def incident_record_view(*, actor: Any, incident: Incident, what: str = "detail") -> None:
+def incident_record_view(*, actor: Actor, incident: Incident, what: str = "detail") -> None:
     """An incident's description may hold personal data: every look (page or PDF) leaves a trace."""
     _audit(actor=actor, action="incident.view", incident=incident, detail={"view": what}, standalone=True)

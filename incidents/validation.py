@@ -1,5 +1,5 @@
 """Shared by the incident services and reads: the clock, the history step names, and the checks of the
-facts 要綱 第48条 asks for (項目・内容・数量、発生場所、発生状況).
+facts 山梨県 要綱 第48条 asks for (項目・内容・数量、発生場所、発生状況).
 
 The checks collect every problem into one ``ValidationError`` keyed by the argument at fault, in
 Japanese; they never write.
@@ -13,6 +13,9 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from incidents import deadlines as rules
 from incidents.models import Incident
@@ -35,16 +38,16 @@ CHANGE_COMMISSION_FIRST = "commission_first_report"
 CHANGE_COMMISSION_FINAL = "commission_final_report"
 CHANGE_PERSONS = "persons_notified"
 CHANGE_CLOSE = "close"
-CHANGE_LABELS: dict[str, str] = {
-    CHANGE_RECORD: "事案の記録",
-    CHANGE_FACTS: "事実関係の修正",
-    CHANGE_BOARD: "教育委員会への第一報",
-    CHANGE_WRITTEN: "報告書及び今後の対処方針の提出",
-    CHANGE_TRIGGERS: "報告対象の確認（チェックリスト）",
-    CHANGE_COMMISSION_FIRST: "個人情報保護委員会への速報",
-    CHANGE_COMMISSION_FINAL: "個人情報保護委員会への確報",
-    CHANGE_PERSONS: "本人への通知",
-    CHANGE_CLOSE: "完了",
+CHANGE_LABELS: dict[str, StrOrPromise] = {
+    CHANGE_RECORD: gettext_lazy("事案の記録"),
+    CHANGE_FACTS: gettext_lazy("事実関係の修正"),
+    CHANGE_BOARD: gettext_lazy("教育委員会への第一報"),
+    CHANGE_WRITTEN: gettext_lazy("報告書及び今後の対処方針の提出"),
+    CHANGE_TRIGGERS: gettext_lazy("報告対象の確認（チェックリスト）"),
+    CHANGE_COMMISSION_FIRST: gettext_lazy("個人情報保護委員会への速報"),
+    CHANGE_COMMISSION_FINAL: gettext_lazy("個人情報保護委員会への確報"),
+    CHANGE_PERSONS: gettext_lazy("本人への通知"),
+    CHANGE_CLOSE: gettext_lazy("完了"),
 }
 
 STAGE_FIRST = "first"
@@ -66,7 +69,7 @@ def today() -> dt.date:
 
 
 def written_report_days() -> int:
-    """要綱 第48条「遅滞なく」: the marker in days (setting ``INCIDENT_WRITTEN_REPORT_DAYS``)."""
+    """山梨県 要綱 第48条「遅滞なく」: the marker in days (setting ``INCIDENT_WRITTEN_REPORT_DAYS``)."""
     return int(getattr(settings, "INCIDENT_WRITTEN_REPORT_DAYS", rules.WRITTEN_REPORT_DAYS))
 
 
@@ -108,16 +111,16 @@ def check_moment(
     """An aware datetime that is given (when required) and not in the future."""
     if value is None or value == "":
         if required:
-            errors.add(key, f"{label}を入力してください。")
+            errors.add(key, _("%(label)sを入力してください。") % {"label": label})
         return None
     if not isinstance(value, dt.datetime):
-        errors.add(key, f"{label}を正しい日時で入力してください。")
+        errors.add(key, _("%(label)sを正しい日時で入力してください。") % {"label": label})
         return None
     if timezone.is_naive(value):
-        errors.add(key, f"{label}のタイムゾーンが不明です。")
+        errors.add(key, _("%(label)sのタイムゾーンが不明です。") % {"label": label})
         return None
     if value > now():
-        errors.add(key, f"{label}に未来の日時は入力できません。")
+        errors.add(key, _("%(label)sに未来の日時は入力できません。") % {"label": label})
         return None
     return value
 
@@ -125,13 +128,13 @@ def check_moment(
 def check_day(errors: FieldErrors, key: str, value: object, *, label: str) -> dt.date | None:
     """A date (not a datetime) that is given and not in the future."""
     if value is None or value == "":
-        errors.add(key, f"{label}を入力してください。")
+        errors.add(key, _("%(label)sを入力してください。") % {"label": label})
         return None
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        errors.add(key, f"{label}を正しい日付で入力してください。")
+        errors.add(key, _("%(label)sを正しい日付で入力してください。") % {"label": label})
         return None
     if value > today():
-        errors.add(key, f"{label}に未来の日付は入力できません。")
+        errors.add(key, _("%(label)sに未来の日付は入力できません。") % {"label": label})
         return None
     return value
 
@@ -141,7 +144,7 @@ def local(at: dt.datetime) -> dt.date:
     return timezone.localtime(at).date()
 
 
-# --- facts (要綱 第48条: 項目・内容・数量、発生場所、発生状況) ---------------------------------------------
+# --- facts (山梨県 要綱 第48条: 項目・内容・数量、発生場所、発生状況) ---------------------------------------------
 
 
 def facts(
@@ -169,49 +172,53 @@ def facts(
         "first_measures": check_text(errors, "first_measures", first_measures, required=False),
     }
     if not isinstance(kind, str) or kind not in Incident.Kind.values:
-        errors.add("kind", "種別を選んでください（" + "・".join(str(k.label) for k in Incident.Kind) + "）。")
+        errors.add(
+            "kind",
+            _("種別を選んでください（%(kinds)s）。")
+            % {"kinds": _("・").join(str(k.label) for k in Incident.Kind)},
+        )
     values["kind"] = kind
-    found = check_moment(errors, "discovered_at", discovered_at, label="発覚日時")
+    found = check_moment(errors, "discovered_at", discovered_at, label=_("発覚日時"))
     values["discovered_at"] = found
-    occurred = check_moment(errors, "occurred_at", occurred_at, label="発生日時", required=False)
+    occurred = check_moment(errors, "occurred_at", occurred_at, label=_("発生日時"), required=False)
     if occurred is not None and found is not None and occurred > found:
-        errors.add("occurred_at", "発生日時が発覚日時より後になっています。")
+        errors.add("occurred_at", _("発生日時が発覚日時より後になっています。"))
     values["occurred_at"] = occurred
     if isinstance(people_count, bool) or not isinstance(people_count, int):
-        errors.add("people_count", "本人の数を整数で入力してください。")
+        errors.add("people_count", _("本人の数を整数で入力してください。"))
     elif people_count < 1:
         errors.add(
-            "people_count", "本人の数は1以上で入力してください（正確な数が分からないときは見込みの数）。"
+            "people_count", _("本人の数は1以上で入力してください（正確な数が分からないときは見込みの数）。")
         )
     elif people_count > MAX_PEOPLE:
-        errors.add("people_count", "本人の数が大きすぎます。")
+        errors.add("people_count", _("本人の数が大きすぎます。"))
     values["people_count"] = people_count
     items: list[str] = []
     if isinstance(data_items, str) or not isinstance(data_items, Iterable):
-        errors.add("data_items", "個人情報の項目は一覧から選んでください。")
+        errors.add("data_items", _("個人情報の項目は一覧から選んでください。"))
     else:
         for value in data_items:
             if value not in DataItem.values:
-                errors.add("data_items", "個人情報の項目は一覧（データ項目の語彙）から選んでください。")
+                errors.add("data_items", _("個人情報の項目は一覧（データ項目の語彙）から選んでください。"))
                 break
             if value not in items:
                 items.append(str(value))
     items.sort(key=DataItem.values.index)
     if not items and not values["other_items"] and "data_items" not in errors and "other_items" not in errors:
         errors.add(
-            "data_items", "漏えい等した個人情報の項目を1つ以上選ぶか、その他の項目に記入してください。"
+            "data_items", _("漏えい等した個人情報の項目を1つ以上選ぶか、その他の項目に記入してください。")
         )
     values["data_items"] = items
     entries: list[RegisterEntry] = []
     if isinstance(register_entries, str) or not isinstance(register_entries, Iterable):
-        errors.add("register_entries", "関係する登録簿の事務は一覧から選んでください。")
+        errors.add("register_entries", _("関係する登録簿の事務は一覧から選んでください。"))
     else:
         keys = [e.pk if isinstance(e, RegisterEntry) else e for e in register_entries]
         if any(isinstance(k, bool) or not isinstance(k, int) for k in keys):
-            errors.add("register_entries", "関係する登録簿の事務は一覧から選んでください。")
+            errors.add("register_entries", _("関係する登録簿の事務は一覧から選んでください。"))
         else:
             entries = list(RegisterEntry.objects.filter(pk__in=keys).order_by("number"))
             if len(entries) != len(set(keys)):
-                errors.add("register_entries", "選んだ登録簿の事務が見つかりません。")
+                errors.add("register_entries", _("選んだ登録簿の事務が見つかりません。"))
     values["register_entries"] = entries
     return values

@@ -1,4 +1,4 @@
-"""Incident pages (要綱 第48条; 個人情報保護法 第68条). Thin: forms parse, services write, selectors read.
+"""Incident pages (山梨県 要綱 第48条; 個人情報保護法 第68条). Thin: forms parse, services write, selectors read.
 
 Privacy officers and administrators only (domain §1); anyone else gets 403 (logged) and an anonymous
 visitor the login page. Incidents are addressed by id; every look at one (page or PDF) is audited,
@@ -18,7 +18,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from incidents import deadlines as rules
@@ -89,14 +90,18 @@ def incident_create(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"事案 {incident.number} を記録しました。教育委員会へ直ちに報告し（要綱 第48条）、"
-                    "報告対象の事態に当たるかをチェックリストで確認してください。",
+                    _(
+                        "事案 %(number)s を記録しました。教育委員会へ直ちに報告し（山梨県 要綱 第48条）、報告対象の事態に当たるかをチェックリストで確認してください。"
+                    )
+                    % {"number": incident.number},
                 )
                 if incident.reportable:
                     messages.warning(
                         request,
-                        "本人の数が100人を超えるため、個人情報保護委員会への報告と本人への通知が必要です"
-                        "（法第68条、規則第43条第4号）。",
+                        _(
+                            "本人の数が100人を超えるため、個人情報保護委員会への報告と本人への通知が必要です"
+                            "（法第68条、規則第43条第4号）。"
+                        ),
                     )
                 return redirect("incidents:detail", pk=incident.pk)
     else:
@@ -128,20 +133,25 @@ class Event:
 
 def _triggers_line(incident: Incident) -> str:
     met = selectors.triggers_of(incident).met()
+    if not met and selectors.checklist_confirmed_at(incident) is None:
+        return _("未確認（チェックリストを確認して記録してください）")
     if not met:
-        return "報告対象の事態に当たらない"
-    return "報告対象（" + "、".join(t.label for t in met) + "）"
+        return _("報告対象の事態に当たらない")
+    return _("報告対象（%(triggers)s）") % {"triggers": _("、").join(t.label for t in met)}
 
 
 def _timeline(incident: Incident, history: list[Any]) -> list[Event]:
     events: list[Event] = []
     if incident.occurred_at is not None:
-        events.append(Event(incident.occurred_at, "発生", [], "", with_time=True))
+        events.append(Event(incident.occurred_at, _("発生"), [], "", with_time=True))
     events.append(
         Event(
             incident.discovered_at,
-            f"発覚（{incident.get_kind_display()}）",
-            [f"本人の数: {incident.people_count}人", f"発生場所: {incident.place}"],
+            _("発覚（%(kind)s）") % {"kind": incident.get_kind_display()},
+            [
+                _("本人の数: %(people_count)s人") % {"people_count": incident.people_count},
+                _("発生場所: %(place)s") % {"place": incident.place},
+            ],
             "stop",
             with_time=True,
         )
@@ -151,15 +161,20 @@ def _timeline(incident: Incident, history: list[Any]) -> list[Event]:
     def late(step: rules.Step) -> list[str]:
         item = items.get(step)
         return (
-            [f"期限（{format_date(item.due_on)}）を過ぎてから記録"] if item is not None and item.late else []
+            [_("期限（%(due_on)s）を過ぎてから記録") % {"due_on": format_date(item.due_on)}]
+            if item is not None and item.late
+            else []
         )
 
     if incident.board_reported_at is not None:
         events.append(
             Event(
                 incident.board_reported_at,
-                "教育委員会への第一報",
-                [f"報告者: {incident.board_reported_by}", *late(rules.Step.BOARD_FIRST_REPORT)],
+                _("教育委員会への第一報"),
+                [
+                    _("報告者: %(board_reported_by)s") % {"board_reported_by": incident.board_reported_by},
+                    *late(rules.Step.BOARD_FIRST_REPORT),
+                ],
                 "done",
                 with_time=True,
             )
@@ -168,17 +183,17 @@ def _timeline(incident: Incident, history: list[Any]) -> list[Event]:
         if record.history_change_reason == CHANGE_TRIGGERS:
             triggers = selectors.triggers_of(record)
             result = (
-                "報告対象（" + "、".join(t.label for t in triggers.met()) + "）"
+                _("報告対象（%(triggers)s）") % {"triggers": _("、").join(t.label for t in triggers.met())}
                 if triggers.reportable
-                else "報告対象の事態に当たらない"
+                else _("報告対象の事態に当たらない")
             )
             confirmed_at = record.checklist_confirmed_at or record.history_date
-            events.append(Event(confirmed_at, "チェックリストの確認", [result], "warn", with_time=True))
+            events.append(Event(confirmed_at, _("チェックリストの確認"), [result], "warn", with_time=True))
     if incident.written_report_on is not None:
         events.append(
             Event(
                 incident.written_report_on,
-                "報告書及び今後の対処方針の提出",
+                _("報告書及び今後の対処方針の提出"),
                 late(rules.Step.WRITTEN_REPORT),
                 "done",
             )
@@ -187,7 +202,7 @@ def _timeline(incident: Incident, history: list[Any]) -> list[Event]:
         events.append(
             Event(
                 incident.commission_first_report_at,
-                "個人情報保護委員会への速報",
+                _("個人情報保護委員会への速報"),
                 late(rules.Step.COMMISSION_FIRST_REPORT),
                 "done",
                 with_time=True,
@@ -197,7 +212,7 @@ def _timeline(incident: Incident, history: list[Any]) -> list[Event]:
         events.append(
             Event(
                 incident.commission_final_report_on,
-                "個人情報保護委員会への確報",
+                _("個人情報保護委員会への確報"),
                 late(rules.Step.COMMISSION_FINAL_REPORT),
                 "done",
             )
@@ -206,13 +221,17 @@ def _timeline(incident: Incident, history: list[Any]) -> list[Event]:
         events.append(
             Event(
                 incident.persons_notified_on,
-                "本人への通知",
-                [f"方法: {incident.persons_notice_method}", *late(rules.Step.PERSONS_NOTICE)],
+                _("本人への通知"),
+                [
+                    _("方法: %(persons_notice_method)s")
+                    % {"persons_notice_method": incident.persons_notice_method},
+                    *late(rules.Step.PERSONS_NOTICE),
+                ],
                 "done",
             )
         )
     if incident.closed_on is not None:
-        events.append(Event(incident.closed_on, "完了", [], "done"))
+        events.append(Event(incident.closed_on, _("完了"), [], "done"))
     events.sort(key=lambda e: e.sort_key)
     return events
 
@@ -233,8 +252,8 @@ def _history(incident: Incident, records: list[Any]) -> list[dict[str, Any]]:
         rows.append(
             {
                 "at": record.history_date,
-                "user": record.history_user.get_username() if record.history_user else "システム",
-                "label": CHANGE_LABELS.get(code, "変更" if record.history_type == "~" else "作成"),
+                "user": record.history_user.get_username() if record.history_user else _("システム"),
+                "label": CHANGE_LABELS.get(code, _("変更") if record.history_type == "~" else _("作成")),
                 "changed": changed,
             }
         )
@@ -250,11 +269,27 @@ def _data_item_labels(incident: Incident) -> list[str]:
     return labels
 
 
+# Read from the number of people, so known without the checklist.
+AUTOMATIC_TRIGGERS = frozenset({"more_than_100"})
+
+
 def _checklist(incident: Incident) -> list[dict[str, Any]]:
+    """Each line of 規則 第43条 with its state: "met" (該当), "not_met" (非該当), or "unknown" (未確認) —
+    a line that nobody has answered yet is not 非該当 (issue 15): until the checklist is recorded
+    (``checklist_confirmed_at``), only the lines read from the facts (本人の数) are known."""
     triggers = selectors.triggers_of(incident)
-    return [
-        {"label": t.label, "basis": t.basis, "met": bool(getattr(triggers, t.code))} for t in rules.TRIGGERS
-    ]
+    confirmed = selectors.checklist_confirmed_at(incident) is not None
+    rows = []
+    for t in rules.TRIGGERS:
+        met = bool(getattr(triggers, t.code))
+        if met:
+            state = "met"
+        elif confirmed or t.code in AUTOMATIC_TRIGGERS:
+            state = "not_met"
+        else:
+            state = "unknown"
+        rows.append({"label": t.label, "basis": t.basis, "met": met, "state": state})
+    return rows
 
 
 def _render_detail(
@@ -355,11 +390,13 @@ def _step(
 def _next_message(incident: Incident) -> str:
     item = rules.next_due(selectors.incident_due_items(incident))
     if item is None:
-        return "必要な手続きはすべて記録されています。完了にできます。"
+        return _("必要な手続きはすべて記録されています。完了にできます。")
     when = (
-        "「速やかに」（目安 " + format_date(item.due_on) + "）" if item.marker else format_date(item.due_on)
+        _("「速やかに」（目安 %(date)s）") % {"date": format_date(item.due_on)}
+        if item.marker
+        else format_date(item.due_on)
     )
-    return f"次の手続きは{item.label}です（期限 {when}）。"
+    return _("次の手続きは%(label)sです（期限 %(when)s）。") % {"label": item.label, "when": when}
 
 
 @role_required(*ROLES)
@@ -370,9 +407,9 @@ def incident_facts(request: HttpRequest, pk: int) -> HttpResponse:
     def call(incident: Incident, data: dict[str, Any]) -> str:
         was = incident.reportable
         services.incident_update_facts(actor=request.user, incident=incident, **form.service_kwargs())
-        text = "事実関係を修正しました。"
+        text = _("事実関係を修正しました。")
         if incident.reportable and not was:
-            text += "報告対象の事態に当たるようになりました。" + _next_message(incident)
+            text += _("報告対象の事態に当たるようになりました。") + _next_message(incident)
         return text
 
     return _step(request, pk, name="facts", form=form, call=call)
@@ -388,7 +425,7 @@ def incident_board_report(request: HttpRequest, pk: int) -> HttpResponse:
             reported_at=data["reported_at"],
             reported_by=data["reported_by"] or "",
         )
-        return "教育委員会への第一報を記録しました。" + _next_message(incident)
+        return _("教育委員会への第一報を記録しました。") + _next_message(incident)
 
     return _step(request, pk, name="board", form=BoardReportForm(request.POST), call=call)
 
@@ -404,7 +441,7 @@ def incident_written_report(request: HttpRequest, pk: int) -> HttpResponse:
             cause=data["cause"] or "",
             prevention_plan=data["prevention_plan"] or "",
         )
-        return "報告書及び今後の対処方針の提出を記録しました。" + _next_message(incident)
+        return _("報告書及び今後の対処方針の提出を記録しました。") + _next_message(incident)
 
     return _step(request, pk, name="written", form=WrittenReportForm(request.POST), call=call)
 
@@ -421,11 +458,10 @@ def incident_triggers(request: HttpRequest, pk: int) -> HttpResponse:
             wrongful_purpose=bool(data["wrongful_purpose"]),
         )
         if incident.reportable:
-            return (
-                f"チェックリストを記録しました。{_triggers_line(incident)}: 個人情報保護委員会への報告と本人への"
-                "通知が必要です。" + _next_message(incident)
-            )
-        return "チェックリストを記録しました。報告対象の事態には当たりません。"
+            return _(
+                "チェックリストを記録しました。%(incident)s: 個人情報保護委員会への報告と本人への通知が必要です。"
+            ) % {"incident": _triggers_line(incident)} + _next_message(incident)
+        return _("チェックリストを記録しました。報告対象の事態には当たりません。")
 
     return _step(request, pk, name="triggers", form=TriggersForm(request.POST), call=call)
 
@@ -437,7 +473,7 @@ def incident_commission_first(request: HttpRequest, pk: int) -> HttpResponse:
         services.incident_commission_report(
             actor=request.user, incident=incident, stage=STAGE_FIRST, reported_at=data["reported_at"]
         )
-        return "個人情報保護委員会への速報を記録しました。" + _next_message(incident)
+        return _("個人情報保護委員会への速報を記録しました。") + _next_message(incident)
 
     return _step(request, pk, name="first", form=CommissionFirstForm(request.POST), call=call)
 
@@ -449,7 +485,7 @@ def incident_commission_final(request: HttpRequest, pk: int) -> HttpResponse:
         services.incident_commission_report(
             actor=request.user, incident=incident, stage=STAGE_FINAL, reported_on=data["reported_on"]
         )
-        return "個人情報保護委員会への確報を記録しました。" + _next_message(incident)
+        return _("個人情報保護委員会への確報を記録しました。") + _next_message(incident)
 
     return _step(request, pk, name="final", form=CommissionFinalForm(request.POST), call=call)
 
@@ -464,7 +500,7 @@ def incident_persons_notified(request: HttpRequest, pk: int) -> HttpResponse:
             notified_on=data["notified_on"],
             method=data["method"] or "",
         )
-        return "本人への通知を記録しました。" + _next_message(incident)
+        return _("本人への通知を記録しました。") + _next_message(incident)
 
     return _step(request, pk, name="persons", form=PersonsNotifiedForm(request.POST), call=call)
 
@@ -474,7 +510,7 @@ def incident_persons_notified(request: HttpRequest, pk: int) -> HttpResponse:
 def incident_close(request: HttpRequest, pk: int) -> HttpResponse:
     def call(incident: Incident, data: dict[str, Any]) -> str:
         services.incident_close(actor=request.user, incident=incident, closed_on=data["closed_on"])
-        return f"事案 {incident.number} を完了にしました。"
+        return _("事案 %(number)s を完了にしました。") % {"number": incident.number}
 
     return _step(request, pk, name="close", form=CloseForm(request.POST), call=call)
 
@@ -498,16 +534,18 @@ def incident_pdf_context(incident: Incident, *, on: dt.date | None = None) -> di
         "reportable": incident.reportable,
         "library_name": settings.LIBRARY_NAME,
         "library_head": settings.LIBRARY_HEAD,
-        "board": getattr(settings, "LIBRARY_APPEAL_AUTHORITY", "教育委員会"),
+        "board": getattr(settings, "LIBRARY_APPEAL_AUTHORITY", _("教育委員会")),
         "written_days": written_report_days(),
         "generated_at": timezone.localtime(now()),
     }
 
 
 def render_incident_pdf(incident: Incident, *, on: dt.date | None = None) -> bytes:
-    """事故報告書 (要綱 第48条の報告書): the facts, the checklist and its result, the reports and their
+    """事故報告書 (山梨県 要綱 第48条の報告書): the facts, the checklist and its result, the reports and their
     dates, in 和暦."""
-    return render_pdf(PDF_TEMPLATE, incident_pdf_context(incident, on=on))
+    # An official document: in the library's language (Japanese) whatever the reader's.
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_pdf(PDF_TEMPLATE, incident_pdf_context(incident, on=on))
 
 
 def pdf_filename(incident: Incident) -> str:

@@ -17,19 +17,21 @@ Errors (``{"detail": ...}`` in Japanese; nothing is changed by a refused request
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.utils.translation import gettext_lazy, gettext_noop
+from ninja import Field, P, PathEx, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from privacy_admin.accounts.api_auth import staff_auth
-from privacy_admin.core.api_schemas import ErrorOut, ValidationErrorOut
+from privacy_admin.core.api_schemas import BIGINT_MAX, OneOf, error_responses
 from privacy_admin.core.roles import Role
 
 from . import erasure, services
+from .models import Item, Reservation
 from .selectors import get_reservation_for
 
 router = Router(tags=["circulation"])
@@ -38,14 +40,10 @@ ROLES = (Role.COUNTER, Role.ADMINISTRATOR)
 _CODE = r"^[A-Za-z0-9_-]{1,32}$"
 _ROLE_NOTE = "利用できる役割: カウンター職員、システム管理者。"
 
-_ERRORS: dict[int | str, Any] = {
-    401: ErrorOut,
-    403: ErrorOut,
-    409: ValidationErrorOut,
-    422: ValidationErrorOut,
-    503: ErrorOut,
-}
-RESTORE_PENDING_MESSAGE = (
+_ERRORS: dict[int, Any] = error_responses(400, 401, 403, 409, 422, 500, 503)
+_ERRORS_WITH_404: dict[int, Any] = error_responses(400, 401, 403, 404, 409, 422, 500, 503)
+ReservationId = PathEx[int, P(ge=1, le=BIGINT_MAX, description="予約ID")]
+RESTORE_PENDING_MESSAGE = gettext_lazy(
     "バックアップから復元したデータベースに消去済みの記録が戻っています。"
     "システム管理者が manage.py erasure_replay を実行するまで、貸出・返却は受け付けません。"
 )
@@ -75,12 +73,14 @@ class ItemIn(Schema):
     call_number: str = Field("", max_length=80, description="請求記号（40文字以内）")
 
 
-class ItemOut(Schema):
+class CirculationItemOut(Schema):
     id: int
     barcode: str
     title: str
     branch: str
-    status: str
+    status: Annotated[str, OneOf(Item.Status, label=gettext_noop("資料の状態"))] = Field(
+        description="、".join(f"{v}={label}" for v, label in Item.Status.choices)
+    )
 
 
 class LoanIn(Schema):
@@ -91,7 +91,7 @@ class LoanIn(Schema):
     branch: str = Field(pattern=_CODE, description="貸出館（カウンター）のコード")
 
 
-class LoanOut(Schema):
+class CirculationLoanOut(Schema):
     id: int
     due_on: dt.date = Field(description="返却期限")
 
@@ -107,13 +107,15 @@ class ReturnIn(Schema):
     )
 
 
-class ReturnOut(Schema):
+class CirculationReturnOut(Schema):
     """返却した資料をどこへ置くか。だれが借りていたかは返しません。"""
 
-    route: str = Field(description="shelf=棚へ, hold_shelf=取置棚へ, transit=回送")
+    route: Literal["shelf", "hold_shelf", "transit"] = Field(
+        description="shelf=棚へ, hold_shelf=取置棚へ, transit=回送"
+    )
     instruction: str = Field(description="カウンターへの指示（例: 棚へ / 取置棚へ / 北分館へ回送）")
     destination: str | None = Field(description="回送先・取置場所の館コード")
-    overdue_days: int = Field(description="返却期限を過ぎた日数（0 = 期限内）")
+    overdue_days: int = Field(ge=0, description="返却期限を過ぎた日数（0 = 期限内）")
     damage_case: bool = Field(description="汚破損案件を登録したか")
 
 
@@ -125,7 +127,7 @@ class ReservationIn(Schema):
     pickup_branch: str = Field(pattern=_CODE, description="受取館（館または受取窓口）のコード")
 
 
-class ReservationCreatedOut(Schema):
+class CirculationReservationCreatedOut(Schema):
     id: int
 
 
@@ -143,15 +145,17 @@ class ReadyIn(Schema):
     )
 
 
-class ReservationOut(Schema):
+class CirculationReservationOut(Schema):
     id: int
-    status: str = Field(description="waiting=順番待ち, in_transit=回送中, ready=取置中")
+    status: Annotated[str, OneOf(Reservation.Status, label=gettext_noop("予約の状態"))] = Field(
+        description="waiting=順番待ち, in_transit=回送中, ready=取置中"
+    )
     pickup_branch: str
     hold_until: dt.date | None = Field(description="取置期限")
 
 
-class CancelOut(Schema):
-    route: str | None = Field(
+class CirculationCancelOut(Schema):
+    route: Literal["rescan"] | None = Field(
         description=(
             "rescan = 取り置かれていた（回送中の）資料を「予約資料の確保・到着」で読み取ると、次の予約者か"
             "棚へ回します。取り置かれていなければ null"
@@ -164,14 +168,14 @@ def _actor(request: HttpRequest) -> Any:
     """The signed-in counter user; refuses (503) while a restored backup waits for its erasure replay
     (方針 第3(2)(3)): a new loan could take an id the ledger lists, and the replay would delete it."""
     if erasure.restore_pending():
-        raise HttpError(503, RESTORE_PENDING_MESSAGE)
+        raise HttpError(503, str(RESTORE_PENDING_MESSAGE))
     return request.auth  # type: ignore[attr-defined]
 
 
 @router.post(
     "/items",
     auth=staff_auth(*ROLES),
-    response={201: ItemOut, **_ERRORS},
+    response={201: CirculationItemOut, **_ERRORS},
     summary="資料登録",
     description="資料を1点登録します。資料番号が登録済みなら 422。" + _ROLE_NOTE,
     operation_id="item_create",
@@ -202,7 +206,7 @@ def item_create(request: HttpRequest, payload: ItemIn) -> Any:
 @router.post(
     "/loans",
     auth=staff_auth(*ROLES),
-    response={201: LoanOut, **_ERRORS},
+    response={201: CirculationLoanOut, **_ERRORS},
     summary="貸出",
     description=(
         "利用者番号と資料番号で貸し出し、貸出IDと返却期限を返します。この利用者が予約していた資料なら、"
@@ -227,7 +231,7 @@ def loan_create(request: HttpRequest, payload: LoanIn) -> Any:
 @router.post(
     "/returns",
     auth=staff_auth(*ROLES),
-    response={200: ReturnOut, **_ERRORS},
+    response={200: CirculationReturnOut, **_ERRORS},
     summary="返却",
     description=(
         "資料番号で返却し、貸出の記録を同時に消去します（方針第3(2)）。応答は資料の行き先（棚へ・取置棚へ・"
@@ -258,7 +262,7 @@ def return_create(request: HttpRequest, payload: ReturnIn) -> Any:
 @router.post(
     "/reservations",
     auth=staff_auth(*ROLES),
-    response={201: ReservationCreatedOut, **_ERRORS},
+    response={201: CirculationReservationCreatedOut, **_ERRORS},
     summary="予約",
     description=(
         "利用者番号・資料番号・受取館で予約し、予約IDを返します。同じ資料の重複予約・貸出中の本人の資料・"
@@ -291,7 +295,7 @@ def _reservation_out(reservation: Any) -> dict[str, Any]:
 @router.post(
     "/reservations/{reservation_id}/ready",
     auth=staff_auth(*ROLES),
-    response={200: ReservationOut, 404: ErrorOut, **_ERRORS},
+    response={200: CirculationReservationOut, **_ERRORS_WITH_404},
     summary="予約資料の取置",
     description=(
         "受取館に届いた（または書架から確保した）予約資料を取置にし、取置期限を設定して利用者へ通知します。"
@@ -300,7 +304,7 @@ def _reservation_out(reservation: Any) -> dict[str, Any]:
     ),
     operation_id="reservation_ready",
 )
-def reservation_ready(request: HttpRequest, reservation_id: int, payload: ReadyIn) -> Any:
+def reservation_ready(request: HttpRequest, reservation_id: ReservationId, payload: ReadyIn) -> Any:
     reservation = get_reservation_for(_actor(request), reservation_id)
     try:
         reservation = services.reservation_mark_ready(
@@ -314,7 +318,7 @@ def reservation_ready(request: HttpRequest, reservation_id: int, payload: ReadyI
 @router.post(
     "/reservations/{reservation_id}/lend",
     auth=staff_auth(*ROLES),
-    response={201: LoanOut, 404: ErrorOut, **_ERRORS},
+    response={201: CirculationLoanOut, **_ERRORS_WITH_404},
     summary="予約資料の受渡し",
     description=(
         "取置中の予約資料を受け渡して貸出にし、予約の記録を同時に消去します（方針第3(3)）。"
@@ -322,7 +326,7 @@ def reservation_ready(request: HttpRequest, reservation_id: int, payload: ReadyI
     ),
     operation_id="reservation_lend",
 )
-def reservation_lend(request: HttpRequest, reservation_id: int, payload: BranchIn) -> Any:
+def reservation_lend(request: HttpRequest, reservation_id: ReservationId, payload: BranchIn) -> Any:
     reservation = get_reservation_for(_actor(request), reservation_id)
     try:
         loan = services.reservation_lend(
@@ -336,7 +340,7 @@ def reservation_lend(request: HttpRequest, reservation_id: int, payload: BranchI
 @router.post(
     "/reservations/{reservation_id}/cancel",
     auth=staff_auth(*ROLES),
-    response={200: CancelOut, 404: ErrorOut, **_ERRORS},
+    response={200: CirculationCancelOut, **_ERRORS_WITH_404},
     summary="予約取消",
     description=(
         "予約を取り消し、記録を消去します（方針第3(3)）。取り置かれていた（回送中の）資料は動かさず、"
@@ -345,7 +349,7 @@ def reservation_lend(request: HttpRequest, reservation_id: int, payload: BranchI
     ),
     operation_id="reservation_cancel",
 )
-def reservation_cancel(request: HttpRequest, reservation_id: int) -> Any:
+def reservation_cancel(request: HttpRequest, reservation_id: ReservationId) -> Any:
     reservation = get_reservation_for(_actor(request), reservation_id)
     try:
         routing = services.reservation_cancel(actor=_actor(request), reservation=reservation)

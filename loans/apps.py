@@ -14,6 +14,9 @@ class LoansConfig(AppConfig):
         from . import selectors
 
         labels.register(own.ACTION_LABELS, own.ACTION_GROUP_LABELS)
+        from . import targets as own_targets
+
+        own_targets.register()  # how the access log shows this app's records
         # The patron's page and patron scope show circulation through these (patrons is below loans).
         hooks.register(hooks.PATRON_REACH, selectors.patron_reach)
         hooks.register(hooks.PATRON_LOANS, selectors.loans_of_patron)

@@ -18,6 +18,7 @@ from faker import Faker
 
 from patrons.models import Branch, Patron, PatronStatus
 from privacy_admin.audit.context import audit_context
+from privacy_admin.core.actor import Actor
 
 from . import services
 from .models import DamageCase, Item, Loan, Reservation
@@ -118,7 +119,7 @@ class _Seeder:
     def __init__(
         self,
         *,
-        actor: Any,
+        actor: Actor,
         branches: list[Branch],
         patrons: list[Patron],
         today: dt.date,

@@ -40,6 +40,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from patrons.models import Patron, PatronStatus
+from privacy_admin.core import hooks
 
 from . import erasure_ledger as ledger
 from .models import CirculationAction, DamageCase, Item, Loan, Reservation
@@ -83,6 +84,9 @@ class Rule:
         """Since when the oldest of ``rows`` (the predicate's rows) should have been gone."""
         return None
 
+    def before_erase(self, pk: int, *, on: dt.date) -> None:
+        """Runs in ``erase``'s transaction just before row ``pk`` is deleted. Default: nothing."""
+
     def counted_as(self, t: str, *, on: dt.date) -> tuple[str, list[Any], str]:
         """(day SQL, its params, branch SQL): how a swept row is counted. Default: the end of a
         reservation, counted on the day it is erased at its pickup place."""
@@ -106,6 +110,11 @@ class ReturnedLoan(Rule):
     Condition: ``item.last_returned_at >= loan.lent_at`` — a return recorded after the loan began
     (an offline return batch interrupted between stamping the items and deleting their loans).
     Counted on the day and at the place the item came back, as the return counter counts it.
+
+    Before the row goes, the hook ``LOAN_RETURNED`` lets the patron's own reading history (where the
+    library offers it and the patron opted in) add the title and the return date, sealed to the
+    patron's public key (issue 16; JLA 2019: only with the patron's consent). Nothing readable is kept.
+    Returns swept by the safety net or imported offline do not reach it.
     """
 
     code = "returned_loans"
@@ -126,6 +135,9 @@ class ReturnedLoan(Rule):
 
     def since(self, rows: QuerySet[Any], *, on: dt.date) -> dt.datetime | None:
         return rows.aggregate(m=Min("item__last_returned_at"))["m"]
+
+    def before_erase(self, pk: int, *, on: dt.date) -> None:
+        hooks.call(hooks.LOAN_RETURNED, pk, on)
 
     def counted_as(self, t: str, *, on: dt.date) -> tuple[str, list[Any], str]:
         day, params = connection.ops.datetime_cast_date_sql(
@@ -317,6 +329,7 @@ def erase(
     counted = (
         rule.action is not None and day is not None and branch_id is not None and category_id is not None
     )
+    rule.before_erase(pk, on=day or timezone.localdate())
     if counted and connection.vendor == "postgresql":
         # The return counter's hot path: the deletion and its count in one statement (one round trip);
         # the count is added only when a row was deleted. Nothing points at these rows (no cascade, no
@@ -590,7 +603,9 @@ class ReplayResult:
 
 
 def _tables() -> dict[str, type[models.Model]]:
-    return {m._meta.db_table: m for m in LINK_MODELS}
+    # Plus the tables an app above registers (the patron's sealed reading history, issue 16).
+    extra = hooks.call(hooks.ERASURE_EXTRA_MODELS, default=()) or ()
+    return {m._meta.db_table: m for m in (*LINK_MODELS, *extra)}
 
 
 def _delete_ids(table: str, ids: Sequence[int]) -> int:
@@ -610,7 +625,7 @@ def _delete_ids(table: str, ids: Sequence[int]) -> int:
 def _advance_sequences(max_ids: dict[str, int]) -> None:
     """Move each table's id sequence past every erased id, so that a new row of the restored
     database never takes an id the ledger names (a later replay would delete it)."""
-    tables = _tables()
+    tables = {m._meta.db_table: m for m in LINK_MODELS}  # random-id tables have no sequence
     with connection.cursor() as cursor:
         for table, top in max_ids.items():
             if table not in tables:

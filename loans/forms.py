@@ -15,6 +15,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from patrons.models import Branch
+from privacy_admin.core import forms as core_forms
 from privacy_admin.core.errors import add_service_errors
 
 __all__ = [
@@ -72,7 +73,7 @@ def _scan_field(label: Any, *, required: bool = False) -> forms.CharField:
     )
 
 
-class CounterForm(forms.Form):
+class CounterForm(core_forms.Form):
     """The counter's branch, the scan field and the token of the patron being served."""
 
     branch = _branch_field(_("カウンター"))
@@ -93,7 +94,7 @@ class ReserveForm(CounterForm):
         self.fields["pickup_branch"].choices = branch_choices(branches)  # type: ignore[attr-defined]
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(core_forms.Form):
     branch = _branch_field(_("カウンター"))
     scan = _scan_field(_("資料番号"), required=True)
     damaged = forms.BooleanField(
@@ -115,7 +116,7 @@ class ReturnForm(forms.Form):
         self.fields["branch"].widget.attrs["class"] = "branch-select"
 
 
-class CaptureForm(forms.Form):
+class CaptureForm(core_forms.Form):
     branch = _branch_field(_("カウンター"))
     scan = _scan_field(_("資料番号"), required=True)
 
@@ -125,7 +126,7 @@ class CaptureForm(forms.Form):
         self.fields["branch"].widget.attrs["class"] = "branch-select"
 
 
-class ItemForm(forms.Form):
+class ItemForm(core_forms.Form):
     """資料登録. Lengths are checked by the service, which reports every problem at once."""
 
     barcode = _CharField(
@@ -157,7 +158,7 @@ class ItemForm(forms.Form):
         self.fields["barcode"].widget.attrs.update({"autofocus": True, "autocomplete": "off"})
 
 
-class ItemImportForm(forms.Form):
+class ItemImportForm(core_forms.Form):
     file = forms.FileField(
         label=_("CSVファイル"),
         error_messages={

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from patrons.models import Branch
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.csv import CsvRejected, heading_key, map_headings, read_rows, read_upload
 
 from .models import Item
@@ -96,7 +97,7 @@ def _branches() -> dict[str, Branch]:
     return result
 
 
-def items_import_csv(*, actor: Any, file_bytes: bytes, dry_run: bool = False) -> ItemImportReport:
+def items_import_csv(*, actor: Actor, file_bytes: bytes, dry_run: bool = False) -> ItemImportReport:
     """Register items from a CSV file, all or nothing.
 
     Whole-file problems (encoding, size, columns, more than LOANS_ITEM_CSV_MAX_ROWS rows) raise

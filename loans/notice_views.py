@@ -186,7 +186,8 @@ def duration_ja(delta: dt.timedelta) -> str:
         return _("%(h)d時間%(m)d分") % {"h": hours, "m": mins}
     if mins:
         return _("%(m)d分") % {"m": mins}
-    return _("1分未満") if delta.total_seconds() > 0 else "0"
+    # Always with a unit: a bare 「0」 on the dashboard read as a number of records (issue 15).
+    return _("1分未満") if delta.total_seconds() > 0 else _("0分")
 
 
 def _daily_stats(day: dt.date) -> dict[str, Any]:

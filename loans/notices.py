@@ -37,12 +37,14 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from patrons import rules as patron_rules
 from patrons.models import Branch, Patron
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core import hooks
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.dates import today
 from privacy_admin.core.pdf import render_pdf
 from privacy_admin.dispatch.services import dispatch_now, dispatch_on_commit
@@ -79,7 +81,15 @@ def _under_guardian_age(patron: Patron, on: dt.date) -> bool:
 
 
 def notice_channel_for(patron: Patron, *, on: dt.date) -> str:
-    """The channel a notice to ``patron`` goes by: e-mail if registered, else phone, else postcard."""
+    """The channel a notice to ``patron`` goes by: the patron's choice at マイページ when it can be
+    used (a phone call or a postcard always can be chosen instead of e-mail; e-mail and phone need the
+    registered address or number), else e-mail if registered, else phone, else postcard. What each
+    channel may say does not depend on the choice (方針 第3(7)(8): titles only by e-mail)."""
+    preferred = hooks.call(hooks.NOTICE_CHANNEL_PREFERENCE, patron)
+    if preferred == Notice.Channel.POSTCARD:
+        return Notice.Channel.POSTCARD
+    if preferred == Notice.Channel.PHONE and patron.phone:
+        return Notice.Channel.PHONE
     if patron.email:
         if patron_rules.legal_age(patron.birth_date, on) < GUARDIAN_TITLES_UNDER_AGE and patron.guardian_name:
             return Notice.Channel.GUARDIAN_EMAIL
@@ -217,6 +227,15 @@ def _email(
     patron: Patron, *, kind: str, channel: str, items: list[dict[str, Any]], on: dt.date
 ) -> EmailMessage:
     assert may_name_titles(channel)  # 方針 第3(7): titles only to the patron or a guardian
+    # In the patron's language, whoever or whatever sends it: patrons choose none, so the library's
+    # own (settings.LANGUAGE_CODE, Japanese) rather than the language of a staff member's request.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _email_in_active_language(patron, kind=kind, channel=channel, items=items, on=on)
+
+
+def _email_in_active_language(
+    patron: Patron, *, kind: str, channel: str, items: list[dict[str, Any]], on: dt.date
+) -> EmailMessage:
     guardian = channel == Notice.Channel.GUARDIAN_EMAIL
     context = {
         "library_name": settings.LIBRARY_NAME,
@@ -503,7 +522,7 @@ def postcards_queued(*, branch: Branch | None = None) -> QuerySet[Notice]:
 
 
 def notices_print_postcards(
-    *, actor: Any, branch: Branch | None = None, reprint: bool = False, on: dt.date | None = None
+    *, actor: Actor, branch: Branch | None = None, reprint: bool = False, on: dt.date | None = None
 ) -> PostcardBatch | None:
     """Render the queued postcards (up to POSTCARDS_PER_BATCH) as one PDF and mark their notices
     PRINTED. ``reprint`` renders again the postcards printed today (a jammed printer) and changes
@@ -583,7 +602,7 @@ def phone_rows(*, branch: Branch | None = None, on: dt.date | None = None) -> li
     ]
 
 
-def phone_sheet_record_view(*, actor: Any, rows: list[PhoneRow], branch: Branch | None = None) -> None:
+def phone_sheet_record_view(*, actor: Actor, rows: list[PhoneRow], branch: Branch | None = None) -> None:
     """The sheet shows given names and phone numbers: one event naming who was shown (ids only)."""
     audit_record(
         standalone=True,
@@ -600,7 +619,7 @@ def _handled() -> ValidationError:
     return ValidationError({"__all__": [_("この通知は既に処理されています。画面を更新してください。")]})
 
 
-def notice_record_called(*, actor: Any, notice: Notice) -> int:
+def notice_record_called(*, actor: Actor, notice: Notice) -> int:
     """The patron was reached and identity confirmed (002): the queued phone notices of that patron
     and kind are marked CALLED. Returns how many. The event names the patron, never an item."""
     with transaction.atomic():
@@ -642,7 +661,7 @@ def failed_emails(*, branch: Branch | None = None) -> QuerySet[Notice]:
     return qs.filter(branch=branch) if branch is not None else qs
 
 
-def notice_switch_to_postcard(*, actor: Any, notice: Notice, on: dt.date | None = None) -> Notice:
+def notice_switch_to_postcard(*, actor: Actor, notice: Notice, on: dt.date | None = None) -> Notice:
     """Send a postcard instead (002: "本人以外の方につながった場合には、改めて電話をする、またはハガキ").
 
     For a queued phone notice (nobody reached, or someone other than the patron answered: they are

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from patrons.models import Branch
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core.actor import Actor
 
 from . import erasure
 from .models import Item, Loan, Reservation
@@ -97,7 +98,7 @@ def parse_offline_returns(lines: Iterable[str]) -> tuple[list[OfflineReturn], li
 
 
 def loans_import_offline_returns(
-    *, actor: Any, rows: Iterable[OfflineReturn], branch: Branch | None = None
+    *, actor: Actor, rows: Iterable[OfflineReturn], branch: Branch | None = None
 ) -> OfflineImportResult:
     """Record returns made offline at the mobile library and erase their loans (方針 第3(2)).
 

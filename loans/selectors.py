@@ -21,13 +21,15 @@ from patrons.models import Branch, Patron
 from patrons.selectors import active_branches, patrons_visible_to
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.scope import scope_for
 from privacy_admin.core.scope_fields import sees_loans, sees_reservations
+from privacy_admin.core.view_events import view_logged_by_caller
 
 from .models import DamageCase, Item, Loan, Notice, Reservation
 
 
-def _scoped(qs: QuerySet[Any], actor: Any, *, branch_field: str, granted: bool) -> QuerySet[Any]:
+def _scoped(qs: QuerySet[Any], actor: Actor, *, branch_field: str, granted: bool) -> QuerySet[Any]:
     scope = scope_for(actor)
     if scope.branch_ids is None:
         return qs
@@ -36,12 +38,18 @@ def _scoped(qs: QuerySet[Any], actor: Any, *, branch_field: str, granted: bool) 
     return qs.filter(**{f"{branch_field}__in": scope.branch_ids})
 
 
-def loans_visible_to(actor: Any) -> QuerySet[Loan]:
+@view_logged_by_caller(
+    "the scoped base of loan reads; the counter page that shows a patron's loans wrote patron.view"
+)
+def loans_visible_to(actor: Actor) -> QuerySet[Loan]:
     """Loans lent at a branch in scope (004: the school's own loan records; 002: the counter's)."""
     return _scoped(Loan.objects.all(), actor, branch_field="branch_id", granted=sees_loans(scope_for(actor)))
 
 
-def reservations_visible_to(actor: Any) -> QuerySet[Reservation]:
+@view_logged_by_caller(
+    "the scoped base of reservation reads; counter pages write patron.view, the hold shelf circulation.hold_shelf_view"
+)
+def reservations_visible_to(actor: Actor) -> QuerySet[Reservation]:
     """Reservations to be picked up at a branch in scope (002: 予約資料の受取館)."""
     return _scoped(
         Reservation.objects.all(),
@@ -51,13 +59,16 @@ def reservations_visible_to(actor: Any) -> QuerySet[Reservation]:
     )
 
 
-def damage_cases_visible_to(actor: Any) -> QuerySet[DamageCase]:
+@view_logged_by_caller(
+    "the scoped base of damage-case reads; the list page writes circulation.damage_list_view"
+)
+def damage_cases_visible_to(actor: Actor) -> QuerySet[DamageCase]:
     return _scoped(
         DamageCase.objects.all(), actor, branch_field="branch_id", granted=sees_loans(scope_for(actor))
     )
 
 
-def _out_of_scope(actor: Any, *, patron_id: int, lookup: str) -> Http404:
+def _out_of_scope(actor: Actor, *, patron_id: int, lookup: str) -> Http404:
     audit_record(
         standalone=True,
         actor=actor,
@@ -71,7 +82,7 @@ def _out_of_scope(actor: Any, *, patron_id: int, lookup: str) -> Http404:
     return Http404("見つかりません。")
 
 
-def out_of_scope(actor: Any, *, target_type: str, target_id: str, lookup: str) -> Http404:
+def out_of_scope(actor: Actor, *, target_type: str, target_id: str, lookup: str) -> Http404:
     """Log an attempt at a counter function or branch outside the actor's scope; the 404 to raise.
 
     Names the view or branch only: no patron, no item.
@@ -88,7 +99,7 @@ def out_of_scope(actor: Any, *, target_type: str, target_id: str, lookup: str) -
     return Http404("見つかりません。")
 
 
-def counter_branches_for(actor: Any) -> list[Branch]:
+def counter_branches_for(actor: Actor) -> list[Branch]:
     """The counters the actor may work at: every active branch for staff, the contract's for an operator."""
     scope = scope_for(actor)
     branches = list(active_branches())
@@ -97,7 +108,7 @@ def counter_branches_for(actor: Any) -> list[Branch]:
     return [b for b in branches if b.pk in scope.branch_ids]
 
 
-def check_counter_branch(actor: Any, code: str, allowed: list[Branch]) -> None:
+def check_counter_branch(actor: Actor, code: str, allowed: list[Branch]) -> None:
     """Raise Http404 (logged) when ``code`` names an active branch outside the actor's counters.
 
     An unknown or malformed code is left to the form, which answers it like any bad input.
@@ -108,7 +119,10 @@ def check_counter_branch(actor: Any, code: str, allowed: list[Branch]) -> None:
         raise out_of_scope(actor, target_type="branch", target_id=code, lookup="counter_branch")
 
 
-def get_reservation_for(actor: Any, pk: int) -> Reservation:
+@view_logged_by_caller(
+    "a reservation to act on (ready, lend, cancel): the action writes its own circulation event"
+)
+def get_reservation_for(actor: Actor, pk: int) -> Reservation:
     """The reservation, if ``actor`` may reach its patron; Http404 otherwise (the attempt is logged)."""
     reservation = (
         reservations_visible_to(actor).select_related("item", "patron", "pickup_branch").filter(pk=pk).first()
@@ -121,7 +135,8 @@ def get_reservation_for(actor: Any, pk: int) -> Reservation:
     return reservation
 
 
-def get_damage_case_for(actor: Any, pk: int) -> DamageCase:
+@view_logged_by_caller("a damage case to settle: damage_case_settle writes circulation.damage_settle")
+def get_damage_case_for(actor: Actor, pk: int) -> DamageCase:
     case = damage_cases_visible_to(actor).select_related("item").filter(pk=pk).first()
     if case is None:
         patron_id = DamageCase.objects.filter(pk=pk).values_list("patron_id", flat=True).first()
@@ -131,7 +146,10 @@ def get_damage_case_for(actor: Any, pk: int) -> DamageCase:
     return case
 
 
-def get_notice_for(actor: Any, pk: int) -> Notice:
+@view_logged_by_caller(
+    "a notice to act on (called, postcard): the action writes notice.called / notice.to_postcard"
+)
+def get_notice_for(actor: Actor, pk: int) -> Notice:
     """A notice to act on (called, switched to a postcard). Staff of the library only: the notice
     pages are not open to a contractor's operators, and one outside the actor's scope answers 404."""
     scope = scope_for(actor)
@@ -164,12 +182,18 @@ def circulation_counts(*, today: dt.date) -> CirculationCounts:
     )
 
 
-def get_counter_patron(actor: Any, pk: int) -> Patron | None:
+@view_logged_by_caller(
+    "the patron of a counter page, looked up by the counter's signed token: the page wrote patron.view when it was read"
+)
+def get_counter_patron(actor: Actor, pk: int) -> Patron | None:
     """The patron a counter page is serving (from its signed token), if still reachable."""
     return patrons_visible_to(actor).filter(pk=pk).first()
 
 
-def loans_of_patron(actor: Any, patron: Patron) -> list[Loan]:
+@view_logged_by_caller(
+    "the counter page showing the patron's loans writes patron.view (loans.views._identify)"
+)
+def loans_of_patron(actor: Actor, patron: Patron) -> list[Loan]:
     """A patron's current loans for the counter screen: the items and due dates (there is no history)."""
     return list(
         loans_visible_to(actor)
@@ -179,7 +203,10 @@ def loans_of_patron(actor: Any, patron: Patron) -> list[Loan]:
     )
 
 
-def reservations_of_patron(actor: Any, patron: Patron) -> list[Reservation]:
+@view_logged_by_caller(
+    "the counter page showing the patron's reservations writes patron.view (loans.views._identify)"
+)
+def reservations_of_patron(actor: Actor, patron: Patron) -> list[Reservation]:
     return list(
         reservations_visible_to(actor)
         .filter(patron_id=patron.pk)
@@ -188,7 +215,8 @@ def reservations_of_patron(actor: Any, patron: Patron) -> list[Reservation]:
     )
 
 
-def ready_reservations_of_patron_at(actor: Any, patron: Patron, branch: Branch) -> list[Reservation]:
+@view_logged_by_caller("the counter page showing the patron's ready reservations writes patron.view")
+def ready_reservations_of_patron_at(actor: Actor, patron: Patron, branch: Branch) -> list[Reservation]:
     """What the patron can take home from this counter now (受渡し)."""
     return list(
         reservations_visible_to(actor)
@@ -198,7 +226,8 @@ def ready_reservations_of_patron_at(actor: Any, patron: Patron, branch: Branch) 
     )
 
 
-def reservations_for_pickup_counter(actor: Any, branch: Branch) -> QuerySet[Reservation]:
+@view_logged_by_caller("the hold-shelf page writes circulation.hold_shelf_view naming whom it showed")
+def reservations_for_pickup_counter(actor: Actor, branch: Branch) -> QuerySet[Reservation]:
     """The hold shelf of a pickup place: ready reservations, oldest hold first.
 
     Read the card number only to show it masked; the patron's name is never needed here (方針 第3(5)).
@@ -222,7 +251,8 @@ def reservations_for_pickup_counter(actor: Any, branch: Branch) -> QuerySet[Rese
     )
 
 
-def damage_cases_open(actor: Any, *, branch: Branch | None = None) -> QuerySet[DamageCase]:
+@view_logged_by_caller("the damage-case list page writes circulation.damage_list_view naming whom it showed")
+def damage_cases_open(actor: Actor, *, branch: Branch | None = None) -> QuerySet[DamageCase]:
     qs = (
         damage_cases_visible_to(actor)
         .filter(status=DamageCase.Status.OPEN)

@@ -25,11 +25,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import ExtractHour, RowNumber, TruncDate
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from privacy_admin.audit.labels import ROLE_LABELS, action_label
+from privacy_admin.audit.labels import action_label, role_label
 from privacy_admin.audit.models import AuditEvent, Outcome
 from privacy_admin.audit.selectors import seq_range
 from privacy_admin.core.roles import Role
+from privacy_admin.core.targets import resolve_targets
 
 from .models import Contract, Handler
 
@@ -80,9 +83,16 @@ def default_period(on: dt.date) -> Period:
 
 def parse_period(date_from: dt.date, date_to: dt.date) -> Period:
     if date_from > date_to:
-        raise ValidationError({"date_to": ["終了日が開始日より前です。"]})
+        raise ValidationError({"date_to": [_("終了日が開始日より前です。")]})
     if (date_to - date_from).days + 1 > MAX_PERIOD_DAYS:
-        raise ValidationError({"date_to": [f"期間は{MAX_PERIOD_DAYS}日以内で指定してください。"]})
+        raise ValidationError(
+            {
+                "date_to": [
+                    _("期間は%(max_period_days)s日以内で指定してください。")
+                    % {"max_period_days": MAX_PERIOD_DAYS}
+                ]
+            }
+        )
     return Period(date_from, date_to)
 
 
@@ -98,6 +108,7 @@ class Operator:
     contract_id: int | None = None
     contract_number: str = ""
     counter_codes: tuple[str, ...] = ()  # where their reservations are handed over
+    counter_names: tuple[str, ...] = ()  # the same branches by name, for the page
 
     @property
     def is_contract_operator(self) -> bool:
@@ -126,31 +137,33 @@ def reviewable_operators(*, all_staff: bool = False, only: int | None = None) ->
         h.user_id: h.contract
         for h in Handler.objects.filter(user_id__in=[u.pk for u in users]).select_related("contract")
     }
-    codes: dict[int, list[str]] = defaultdict(list)
-    for contract_id, code in Contract.branches.through.objects.filter(
+    codes: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for contract_id, code, name in Contract.branches.through.objects.filter(
         contract_id__in={c.pk for c in handlers.values()}
-    ).values_list("contract_id", "branch__code"):
-        codes[contract_id].append(code)
+    ).values_list("contract_id", "branch__code", "branch__name"):
+        codes[contract_id].append((code, name))
     result = []
     for user in users:
         held = {g.name for g in user.groups.all()}
         role = next((r for r in _ROLE_ORDER if r.value in held), Role.CONTRACTOR)
         contract = handlers.get(user.pk)
         if contract is not None:
-            counters = tuple(sorted(codes[contract.pk]))
+            branches = sorted(codes[contract.pk])
         else:
             profile = getattr(user, "staff_profile", None) if hasattr(user, "staff_profile") else None
             branch = getattr(profile, "branch", None)
-            counters = (branch.code,) if branch is not None else ()
+            branches = [(branch.code, branch.name)] if branch is not None else []
+        counters = tuple(code for code, _name in branches)
         result.append(
             Operator(
                 id=user.pk,
                 username=user.get_username(),
-                role=ROLE_LABELS.get(role.value, str(role.label)),
+                role=role_label(role.value, str(role.label)),
                 active=user.is_active,
                 contract_id=contract.pk if contract else None,
                 contract_number=contract.number if contract else "",
                 counter_codes=counters,
+                counter_names=tuple(name for _code, name in branches),
             )
         )
     return result
@@ -178,14 +191,29 @@ def anomalies(
     limit = view_threshold(handovers)
     if contract_operator and patrons_viewed > limit:
         found.append(
-            f"閲覧した利用者数（{patrons_viewed}人）が、窓口での予約資料の受渡し件数（{handovers}件）の"
-            f"{VIEW_RATIO}倍＋{VIEW_ALLOWANCE}（{limit}人）を超えています。"
+            _(
+                "閲覧した利用者数（%(patrons_viewed)s人）が、窓口での予約資料の受渡し件数（%(handovers)s件）"
+                "の%(view_ratio)s倍＋%(view_allowance)s（%(limit)s人）を超えています。"
+            )
+            % {
+                "patrons_viewed": patrons_viewed,
+                "handovers": handovers,
+                "view_ratio": VIEW_RATIO,
+                "view_allowance": VIEW_ALLOWANCE,
+                "limit": limit,
+            }
         )
     if outside_hours > 0:
         open_, close = opening_hours()
-        found.append(f"開館時間（{open_}時〜{close}時）外の操作が{outside_hours}件あります。")
+        found.append(
+            _("開館時間（%(open)s時〜%(close)s時）外の操作が%(outside_hours)s件あります。")
+            % {"open": open_, "close": close, "outside_hours": outside_hours}
+        )
     if refused >= REFUSED_LIMIT:
-        found.append(f"拒否された操作（権限外・範囲外）が{refused}件あります（{REFUSED_LIMIT}件以上）。")
+        found.append(
+            _("拒否された操作（権限外・範囲外）が%(refused)s件あります（%(refused_limit)s件以上）。")
+            % {"refused": refused, "refused_limit": REFUSED_LIMIT}
+        )
     return found
 
 
@@ -318,6 +346,57 @@ class Detail:
         return self.summary.operator
 
 
+# The pages a refused "view" event names by their view name (loans:items): the menu's name of each part.
+PAGE_GROUPS: dict[str, str] = {
+    "loans": gettext_noop("貸出・資料"),
+    "patrons": gettext_noop("利用者"),
+    "requests": gettext_noop("開示等請求"),
+    "letters": gettext_noop("開示等請求の通知書"),
+    "complaints": gettext_noop("苦情"),
+    "incidents": gettext_noop("漏えい等事案"),
+    "registry": gettext_noop("登録簿"),
+    "register_print": gettext_noop("登録簿の印刷"),
+    "public_register": gettext_noop("公開の登録簿"),
+    "annual_reports": gettext_noop("年次報告書"),
+    "outsourcing": gettext_noop("委託契約"),
+    "oversight": gettext_noop("委託の監督"),
+    "access_review": gettext_noop("操作状況の点検"),
+    "audit": gettext_noop("アクセスログ"),
+    "accounts": gettext_noop("アカウント"),
+    "backups": gettext_noop("バックアップ媒体"),
+    "devmail": gettext_noop("開発用送信箱"),
+    "admin": gettext_noop("マスタ管理"),
+    "mypage": gettext_noop("マイページ"),
+}
+
+
+def page_text(view_name: str) -> str:
+    """A page named by its view name, for a person: 「貸出・資料の画面」 for ``loans:items``."""
+    group = PAGE_GROUPS.get(view_name.split(":", 1)[0]) if ":" in view_name else None
+    if group is None:
+        return _("画面")
+    return _("%(group)sの画面") % {"group": _(group)}
+
+
+def _name_targets(events: list[AuditEvent]) -> None:
+    """Set ``target_text`` on each event: the kind of record and its own number (R8-開示-0008, a masked
+    card number) from the access log's target registry, a page by its part of the menu — never an
+    internal id or a view name. One query per kind of record."""
+    shown = resolve_targets((e.target_type, e.target_id) for e in events)
+    for event in events:
+        if event.target_type == "view":
+            text = page_text(event.target_id)
+        else:
+            target = shown.get((event.target_type, event.target_id))
+            if target is None:
+                text = ""
+            elif target.deleted:
+                text = _("%(kind)s（削除済み）") % {"kind": target.kind}
+            else:
+                text = f"{target.kind} {target.record}".strip()
+        event.target_text = text  # type: ignore[attr-defined]
+
+
 def details_for(operators: list[Operator], period: Period) -> list[Detail]:
     """Summary, actions by type, daily counts and the refused / outside-hours events of each operator.
     A fixed number of queries (9) for any number of operators."""
@@ -363,6 +442,7 @@ def details_for(operators: list[Operator], period: Period) -> list[Detail]:
             ):
                 event.action_label = action_label(event.action)  # type: ignore[attr-defined]
                 into[event.actor_id].append(event)  # type: ignore[index]
+    _name_targets([e for listed in (refused, outside) for events_of in listed.values() for e in events_of])
     result = []
     for s in summaries:
         by_day = daily[s.operator.id]
@@ -467,10 +547,28 @@ def daily_chart(days: list[DayRow], *, width: int = 720, height: int = 240) -> C
         inside = d.events - d.outside
         if inside:
             h = plot_h * inside / top_value
-            bars.append(_bar(x, y_of(inside), bar_w, h, "in-hours", f"{label} 開館時間内 {inside}件"))
+            bars.append(
+                _bar(
+                    x,
+                    y_of(inside),
+                    bar_w,
+                    h,
+                    "in-hours",
+                    _("%(day)s 開館時間内 %(count)s件") % {"day": label, "count": inside},
+                )
+            )
         if d.outside:
             h = plot_h * d.outside / top_value
-            bars.append(_bar(x, y_of(d.events), bar_w, h, "outside", f"{label} 開館時間外 {d.outside}件"))
+            bars.append(
+                _bar(
+                    x,
+                    y_of(d.events),
+                    bar_w,
+                    h,
+                    "outside",
+                    _("%(day)s 開館時間外 %(count)s件") % {"day": label, "count": d.outside},
+                )
+            )
         points.append(f"{round(left + i * slot + slot / 2, 2)},{round(y_of(d.viewed), 2)}")
     step = max(1, math.ceil(n / 10))
     x_ticks = [

@@ -50,6 +50,13 @@ def record_refusal(user: Any, *, action: str = "operator.sign_in_refused") -> No
     )
 
 
+def operator_refusal(user: Any) -> str | None:
+    """For API tokens (``accounts.eligibility``): an operator acts only while ``operator_may_work``."""
+    if is_contractor_only(user) and not operator_may_work(user):
+        return "contract_not_in_force"
+    return None
+
+
 class OperatorGateAuthenticationForm(AuthenticationForm):
     """Django's sign-in form, plus the gate for operator accounts."""
 

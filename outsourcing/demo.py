@@ -22,6 +22,7 @@ from django.db import transaction
 
 from patrons.models import Branch
 from privacy_admin.accounts.models import PasswordState, StaffProfile
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.dataitems import DataItem
 from privacy_admin.core.register_entries import LIBRARY_USE
 from privacy_admin.core.roles import Role
@@ -61,21 +62,21 @@ def _staff(username: str, role: Role) -> Any:
     )
 
 
-def _contractor(actor: Any, name: str, **values: Any) -> Contractor:
+def _contractor(actor: Actor, name: str, **values: Any) -> Contractor:
     existing = Contractor.objects.filter(name=name).first()
     if existing is not None:
         return existing
     return services.contractor_create(actor=actor, data=services.ContractorInput(name=name, **values))
 
 
-def _contract(actor: Any, data: services.ContractInput) -> tuple[Contract, bool]:
+def _contract(actor: Actor, data: services.ContractInput) -> tuple[Contract, bool]:
     existing = Contract.objects.filter(number=data.number).first()
     if existing is not None:
         return existing, False
     return services.contract_create(actor=actor, data=data), True
 
 
-def _handler(actor: Any, contract: Contract, name: str, *, in_charge: bool = False) -> Handler:
+def _handler(actor: Actor, contract: Contract, name: str, *, in_charge: bool = False) -> Handler:
     existing = Handler.objects.filter(contract=contract, name=name).first()
     return existing or operators.handler_add(actor=actor, contract=contract, name=name, in_charge=in_charge)
 
@@ -116,7 +117,7 @@ def _train(
         )
 
 
-def _all_clauses(actor: Any, contract: Contract, *, on: dt.date, skip: int = 0) -> None:
+def _all_clauses(actor: Actor, contract: Contract, *, on: dt.date, skip: int = 0) -> None:
     if contract.clauses.exists():
         return
     agreed = {c.value: (None if i >= len(Clause) - skip else on) for i, c in enumerate(Clause)}

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from privacy_admin.core import forms as core_forms
 from privacy_admin.core.dataitems import DataItem
 from privacy_admin.core.errors import add_service_errors
 from privacy_admin.core.forms import date_field
@@ -54,7 +55,7 @@ def _model_choice(label: Any, queryset: Any, **kwargs: Any) -> forms.ModelChoice
 # --- contractors ----------------------------------------------------------------------------------
 
 
-class ContractorForm(forms.Form):
+class ContractorForm(core_forms.Form):
     name = _text(_("委託先の名称"), 200)
     address = _text(_("所在地"), 200)
     representative = _text(_("代表者"), 100)
@@ -73,7 +74,7 @@ class ContractorForm(forms.Form):
 # --- contracts ------------------------------------------------------------------------------------
 
 
-class ContractForm(forms.Form):
+class ContractForm(core_forms.Form):
     number = _text(_("契約番号"), 32)
     title = _text(_("業務名"), 200)
     contractor = _model_choice(_("委託先"), selectors.contractors().none())
@@ -142,7 +143,7 @@ class ContractForm(forms.Form):
         )
 
 
-class ProcedureForm(forms.Form):
+class ProcedureForm(core_forms.Form):
     procedure = forms.ChoiceField(
         label=_("審議会の手続"),
         choices=Contract.Procedure.choices,
@@ -166,7 +167,7 @@ class ProcedureForm(forms.Form):
         return cls(initial={f: getattr(contract, f) for f in cls.base_fields})
 
 
-class ClausesForm(forms.Form):
+class ClausesForm(core_forms.Form):
     """The 16 特記事項 (004): a checkbox and an agreed date for each."""
 
     def __init__(self, *args: Any, contract: Contract | None = None, **kwargs: Any) -> None:
@@ -200,12 +201,12 @@ class ClausesForm(forms.Form):
         }
 
 
-class HandlerForm(forms.Form):
+class HandlerForm(core_forms.Form):
     name = _text(_("取扱者の氏名"), 100)
     in_charge = forms.BooleanField(label=_("取扱責任者にする"), required=False)
 
 
-class OperatorAccountForm(forms.Form):
+class OperatorAccountForm(core_forms.Form):
     handler = _model_choice(_("取扱者"), selectors.handlers_without_account(None))
     username = _text(
         _("ユーザー名（ログインID）"), 150, help_text=_("英数字と @ . + - _。1人に1つ、共用はできません。")
@@ -222,7 +223,7 @@ class OperatorAccountForm(forms.Form):
         branch.queryset = contract.branches.order_by("sort_order", "code")
 
 
-class ContractorChangeForm(forms.Form):
+class ContractorChangeForm(core_forms.Form):
     new_contractor = _model_choice(_("変更後の委託先"), selectors.contractors().none())
     changed_on = date_field(_("変更日"))
     reason = _text(_("変更の理由"), 1000, textarea=True)
@@ -234,7 +235,7 @@ class ContractorChangeForm(forms.Form):
         field.queryset = selectors.contractors().exclude(pk=contract.contractor_id)
 
 
-class ContractEndForm(forms.Form):
+class ContractEndForm(core_forms.Form):
     data_disposition = forms.ChoiceField(
         label=_("資料の処置"),
         choices=[("returned", _("返還")), ("erased", _("消去・廃棄"))],

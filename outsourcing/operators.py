@@ -18,12 +18,14 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from patrons.models import Branch
 from privacy_admin.accounts.models import ApiToken, StaffProfile
 from privacy_admin.accounts.passwords import require_change
 from privacy_admin.accounts.services import end_sessions
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core.actor import Actor, user_of
 from privacy_admin.core.roles import Role, has_role, roles_of
 
 from .models import Contract, Handler
@@ -50,21 +52,23 @@ def unset_in_charge(contract_id: int, *, keep: int | None = None) -> None:
         other.save(update_fields=["in_charge"])
 
 
-def handler_add(*, actor: Any, contract: Contract, name: str, in_charge: bool = False) -> Handler:
+def handler_add(*, actor: Actor, contract: Contract, name: str, in_charge: bool = False) -> Handler:
     """Name a handler (取扱者) of the contractor in advance (004: 取扱責任者及び取扱者をあらかじめ指定する)."""
     name = _text(name)
     errors: dict[str, str] = {}
     if contract.status == Contract.Status.ENDED:
-        raise ValidationError("終了した契約には取扱者を追加できません。")
+        raise ValidationError(_("終了した契約には取扱者を追加できません。"))
     if not name:
-        errors["name"] = "取扱者の氏名を入力してください。"
+        errors["name"] = _("取扱者の氏名を入力してください。")
     elif len(name) > 100:
-        errors["name"] = "氏名は100文字以内で入力してください。"
+        errors["name"] = _("氏名は100文字以内で入力してください。")
     _refuse(errors)
     with transaction.atomic():
         if in_charge:
             unset_in_charge(contract.pk)
-        handler = Handler.objects.create(contract=contract, name=name, in_charge=in_charge, created_by=actor)
+        handler = Handler.objects.create(
+            contract=contract, name=name, in_charge=in_charge, created_by=user_of(actor)
+        )
         audit_record(
             actor=actor,
             action="contract.handler_add",
@@ -75,9 +79,9 @@ def handler_add(*, actor: Any, contract: Contract, name: str, in_charge: bool = 
     return handler
 
 
-def handler_set_in_charge(*, actor: Any, handler: Handler) -> Handler:
+def handler_set_in_charge(*, actor: Actor, handler: Handler) -> Handler:
     if handler.contract.status == Contract.Status.ENDED:
-        raise ValidationError("終了した契約の取扱責任者は変更できません。")
+        raise ValidationError(_("終了した契約の取扱責任者は変更できません。"))
     with transaction.atomic():
         unset_in_charge(handler.contract_id, keep=handler.pk)
         handler.in_charge = True
@@ -97,14 +101,14 @@ def _initial_password() -> str:
     return "-".join("".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(4)) for _ in range(4))
 
 
-def _require_administrator(actor: Any) -> None:
+def _require_administrator(actor: Actor) -> None:
     # domain.md §1: accounts are the administrator's; the view checks too, this holds for every caller.
     if not has_role(actor, Role.ADMINISTRATOR):
         raise PermissionDenied
 
 
 def operator_account_create(
-    *, actor: Any, handler: Handler, username: str, branch: Branch
+    *, actor: Actor, handler: Handler, username: str, branch: Branch
 ) -> tuple[Any, str]:
     """Create the individual account of a named handler (002: 操作員のみ個人IDとパスワードを付与).
 
@@ -116,24 +120,26 @@ def operator_account_create(
     contract = handler.contract
     errors: dict[str, str] = {}
     if contract.status == Contract.Status.ENDED:
-        raise ValidationError("終了した契約の操作員アカウントは作成できません。")
+        raise ValidationError(_("終了した契約の操作員アカウントは作成できません。"))
     if handler.user_id is not None:
-        errors["handler"] = "この取扱者にはすでにアカウントがあります（1人1アカウント。共用はできません）。"
+        errors["handler"] = _(
+            "この取扱者にはすでにアカウントがあります（1人1アカウント。共用はできません）。"
+        )
     username = _text(username)
     user_model = get_user_model()
     if not username:
-        errors["username"] = "ユーザー名を入力してください。"
+        errors["username"] = _("ユーザー名を入力してください。")
     else:
         try:
             UnicodeUsernameValidator()(username)
         except ValidationError:
-            errors["username"] = "ユーザー名には英数字と @ . + - _ だけを使ってください。"
+            errors["username"] = _("ユーザー名には英数字と @ . + - _ だけを使ってください。")
         if len(username) > 150:
-            errors["username"] = "ユーザー名は150文字以内で入力してください。"
+            errors["username"] = _("ユーザー名は150文字以内で入力してください。")
         elif user_model.objects.filter(username__iexact=username).exists():
-            errors["username"] = "このユーザー名はすでに使われています。別のユーザー名にしてください。"
+            errors["username"] = _("このユーザー名はすでに使われています。別のユーザー名にしてください。")
     if not contract.branches.filter(pk=branch.pk).exists():
-        errors["branch"] = "契約の対象の館・受取窓口・学校から選んでください。"
+        errors["branch"] = _("契約の対象の館・受取窓口・学校から選んでください。")
     _refuse(errors)
     password = _initial_password()
     with transaction.atomic():
@@ -154,18 +160,18 @@ def operator_account_create(
     return user, password
 
 
-def operator_account_link(*, actor: Any, handler: Handler, user: Any) -> Handler:
+def operator_account_link(*, actor: Actor, handler: Handler, user: Any) -> Handler:
     """Attach an existing contractor-operator account to a named handler (one person, one account)."""
     _require_administrator(actor)
     if handler.user_id is not None and handler.user_id != user.pk:
-        raise ValidationError({"handler": ["この取扱者にはすでに別のアカウントがあります。"]})
+        raise ValidationError({"handler": [_("この取扱者にはすでに別のアカウントがあります。")]})
     other = Handler.objects.filter(user_id=user.pk).exclude(pk=handler.pk).first()
     if other is not None:
         raise ValidationError(
-            {"user": ["このアカウントはすでに別の取扱者のものです（アカウントの共用はできません）。"]}
+            {"user": [_("このアカウントはすでに別の取扱者のものです（アカウントの共用はできません）。")]}
         )
     if roles_of(user) != {Role.CONTRACTOR.value}:
-        raise ValidationError({"user": ["委託先操作員の役割だけを持つアカウントを選んでください。"]})
+        raise ValidationError({"user": [_("委託先操作員の役割だけを持つアカウントを選んでください。")]})
     if handler.user_id == user.pk:
         return handler
     with transaction.atomic():
@@ -192,11 +198,11 @@ def close_accounts(user_ids: list[int]) -> int:
     return closed
 
 
-def operator_account_close(*, actor: Any, handler: Handler) -> int:
+def operator_account_close(*, actor: Actor, handler: Handler) -> int:
     """Close one operator's account (they left the contractor, or no longer work under the contract)."""
     _require_administrator(actor)
     if handler.user_id is None:
-        raise ValidationError("この取扱者にはアカウントがありません。")
+        raise ValidationError(_("この取扱者にはアカウントがありません。"))
     with transaction.atomic():
         closed = close_accounts([handler.user_id])
         audit_record(

@@ -22,9 +22,11 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core.actor import Actor, staff_user, user_of
 from privacy_admin.core.dates import to_wareki, today
 from privacy_admin.core.errors import FieldErrors, refuse
 from privacy_admin.core.text import clean_note
@@ -55,10 +57,10 @@ _LONG_NUMBER = re.compile(r"\d{8,}")
 
 def _not_future(errors: FieldErrors, key: str, day: dt.date, *, label: str) -> None:
     if day > today():
-        errors.add(key, f"{label}に未来の日付は入力できません。")
+        errors.add(key, _("%(label)sに未来の日付は入力できません。") % {"label": label})
 
 
-def _audit(*, actor: Any, action: str, target_type: str, target_id: object, detail: dict[str, Any]) -> None:
+def _audit(*, actor: Actor, action: str, target_type: str, target_id: object, detail: dict[str, Any]) -> None:
     audit_record(actor=actor, action=action, target_type=target_type, target_id=target_id, detail=detail)
 
 
@@ -67,7 +69,7 @@ def _audit(*, actor: Any, action: str, target_type: str, target_id: object, deta
 
 def training_record(
     *,
-    actor: Any,
+    actor: Actor,
     contract: Contract,
     held_on: dt.date,
     provider: str,
@@ -77,19 +79,23 @@ def training_record(
     """Record a privacy training given to the contract's handlers. Attendance is what lets an operator
     work (``gate.handler_trained``): only handlers of this contract may be named as attendees."""
     errors = FieldErrors()
-    _not_future(errors, "held_on", held_on, label="実施日")
+    _not_future(errors, "held_on", held_on, label=_("実施日"))
     if provider not in TrainingSession.Provider.values:
-        errors.add("provider", "実施者を選んでください。")
-    text = clean_note(errors, "material", material, label="教材・内容", max_length=200, required=True)
+        errors.add("provider", _("実施者を選んでください。"))
+    text = clean_note(errors, "material", material, label=_("教材・内容"), max_length=200, required=True)
     people = list(attendees)
     if not people:
-        errors.add("attendees", "受講者を1人以上選んでください。")
+        errors.add("attendees", _("受講者を1人以上選んでください。"))
     elif any(h.contract_id != contract.pk for h in people):
-        errors.add("attendees", "受講者には、この契約の取扱者だけを選べます。")
+        errors.add("attendees", _("受講者には、この契約の取扱者だけを選べます。"))
     errors.raise_if_any()
     with transaction.atomic():
         session = TrainingSession.objects.create(
-            contract=contract, held_on=held_on, provider=provider, material=text, recorded_by=actor
+            contract=contract,
+            held_on=held_on,
+            provider=provider,
+            material=text,
+            recorded_by=staff_user(actor),
         )
         session.attendees.set(people)
         _audit(
@@ -118,13 +124,13 @@ def looks_personal(text: str) -> bool:
 
 def _duplicate_message(kind: str) -> str:
     if kind == BusinessReport.Kind.MONTHLY:
-        return "この月の月報はすでに提出されています。内容を直すときは図書館に連絡してください。"
-    return "この日の日報はすでに提出されています。内容を直すときは図書館に連絡してください。"
+        return _("この月の月報はすでに提出されています。内容を直すときは図書館に連絡してください。")
+    return _("この日の日報はすでに提出されています。内容を直すときは図書館に連絡してください。")
 
 
 def report_submit(
     *,
-    actor: Any,
+    actor: Actor,
     contract: Contract,
     kind: str,
     period_start: dt.date,
@@ -137,29 +143,31 @@ def report_submit(
     The body must not carry personal data: counts and events only.
     """
     if kind not in BusinessReport.Kind.values:
-        raise refuse("kind", "報告の種別を選んでください。")
+        raise refuse("kind", _("報告の種別を選んでください。"))
     actor_id = getattr(actor, "pk", None)
     handler = (
         Handler.objects.filter(user_id=actor_id).only("contract_id").first() if actor_id is not None else None
     )
     if handler is None or handler.contract_id != contract.pk:
-        raise refuse("__all__", "この契約の業務報告は提出できません。")
+        raise refuse("__all__", _("この契約の業務報告は提出できません。"))
     start = report_period_start(kind, period_start)
     errors = FieldErrors()
-    label = "対象月" if kind == BusinessReport.Kind.MONTHLY else "対象日"
+    label = _("対象月") if kind == BusinessReport.Kind.MONTHLY else _("対象日")
     _not_future(errors, "period_start", start, label=label)
     if kind == BusinessReport.Kind.MONTHLY:
         outside = start > contract.ends_on or start < contract.starts_on.replace(day=1)
     else:
         outside = not contract.starts_on <= start <= contract.ends_on
     if outside:
-        errors.add("period_start", f"{label}が契約期間の外です。")
-    text = clean_note(errors, "body", body, label="報告内容", max_length=MAX_REPORT_BODY, required=True)
+        errors.add("period_start", _("%(label)sが契約期間の外です。") % {"label": label})
+    text = clean_note(errors, "body", body, label=_("報告内容"), max_length=MAX_REPORT_BODY, required=True)
     if text and looks_personal(text):
         errors.add(
             "body",
-            "報告内容に利用者番号・電話番号・メールアドレスと思われる記載があります。"
-            "個人が分かる情報は書かず、件数などで報告してください。",
+            _(
+                "報告内容に利用者番号・電話番号・メールアドレスと思われる記載があります。"
+                "個人が分かる情報は書かず、件数などで報告してください。"
+            ),
         )
     errors.raise_if_any()
     if BusinessReport.objects.filter(contract=contract, kind=kind, period_start=start).exists():
@@ -172,7 +180,7 @@ def report_submit(
                 period_start=start,
                 body=text,
                 incidents_noted=bool(incidents_noted),
-                submitted_by=actor,
+                submitted_by=staff_user(actor),
             )
             _audit(
                 actor=actor,
@@ -187,19 +195,21 @@ def report_submit(
     return report
 
 
-def report_review(*, actor: Any, report: BusinessReport, comment: str) -> BusinessReport:
+def report_review(*, actor: Actor, report: BusinessReport, comment: str) -> BusinessReport:
     """The library reviews a report (002: 事業報告などから指導監督). A report noting an accident or a
     complaint needs a comment saying what was done about it. Reviewed once."""
     errors = FieldErrors()
-    text = clean_note(errors, "comment", comment, label="確認コメント", max_length=MAX_TEXT, required=False)
+    text = clean_note(
+        errors, "comment", comment, label=_("確認コメント"), max_length=MAX_TEXT, required=False
+    )
     if report.incidents_noted and not text:
-        errors.add("comment", "事故・苦情ありの報告です。確認した内容と対応をコメントに記入してください。")
+        errors.add("comment", _("事故・苦情ありの報告です。確認した内容と対応をコメントに記入してください。"))
     errors.raise_if_any()
     with transaction.atomic():
         locked = BusinessReport.objects.select_for_update().get(pk=report.pk)
         if locked.reviewed_at is not None:
-            raise refuse("comment", "この報告はすでに確認済みです。")
-        locked.reviewed_by = actor
+            raise refuse("comment", _("この報告はすでに確認済みです。"))
+        locked.reviewed_by = user_of(actor)
         locked.reviewed_at = timezone.now()
         locked.review_comment = text
         locked.save(update_fields=["reviewed_by", "reviewed_at", "review_comment"])
@@ -213,7 +223,7 @@ def report_review(*, actor: Any, report: BusinessReport, comment: str) -> Busine
     return locked
 
 
-def report_record_out_of_scope(*, actor: Any, what: str, target_id: object) -> None:
+def report_record_out_of_scope(*, actor: Actor, what: str, target_id: object) -> None:
     """An operator asked for a contract or report outside their own: answered 404, and logged."""
     audit_record(
         standalone=True,
@@ -230,7 +240,7 @@ def report_record_out_of_scope(*, actor: Any, what: str, target_id: object) -> N
 
 def onsite_audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     contract: Contract,
     audited_on: dt.date,
     auditor: str,
@@ -242,20 +252,20 @@ def onsite_audit_record(
     A 不適合 needs findings; corrective actions are added to the audit afterwards.
     """
     errors = FieldErrors()
-    _not_future(errors, "audited_on", audited_on, label="監査日")
-    name = clean_note(errors, "auditor", auditor, label="監査者", max_length=100, required=True)
-    text = clean_note(errors, "findings", findings, label="指摘事項", max_length=MAX_TEXT, required=False)
+    _not_future(errors, "audited_on", audited_on, label=_("監査日"))
+    name = clean_note(errors, "auditor", auditor, label=_("監査者"), max_length=100, required=True)
+    text = clean_note(errors, "findings", findings, label=_("指摘事項"), max_length=MAX_TEXT, required=False)
     unknown = set(checklist) - set(Clause.values)
     missing = [c.label for c in Clause if checklist.get(c.value) not in CHECK_VALUES]
     if unknown:
-        errors.add("checklist", "チェックリストに特記事項にない項目があります。")
+        errors.add("checklist", _("チェックリストに特記事項にない項目があります。"))
     elif missing:
         errors.add(
-            "checklist", "次の特記事項の確認結果を選んでください: " + "、".join(str(m) for m in missing)
+            "checklist", _("次の特記事項の確認結果を選んでください: ") + "、".join(str(m) for m in missing)
         )
     ng = sum(1 for v in checklist.values() if v == "ng")
     if ng and not text:
-        errors.add("findings", "「不適合」の項目があります。指摘事項を記入してください。")
+        errors.add("findings", _("「不適合」の項目があります。指摘事項を記入してください。"))
     errors.raise_if_any()
     with transaction.atomic():
         audit = OnSiteAudit.objects.create(
@@ -264,7 +274,7 @@ def onsite_audit_record(
             auditor=name,
             checklist={c.value: checklist[c.value] for c in Clause},
             findings=text,
-            recorded_by=actor,
+            recorded_by=staff_user(actor),
         )
         _audit(
             actor=actor,
@@ -277,15 +287,15 @@ def onsite_audit_record(
 
 
 def corrective_action_add(
-    *, actor: Any, audit: OnSiteAudit, description: str, due_on: dt.date
+    *, actor: Actor, audit: OnSiteAudit, description: str, due_on: dt.date
 ) -> CorrectiveAction:
     """A corrective action the contractor must complete by ``due_on`` (not before the audit)."""
     errors = FieldErrors()
     text = clean_note(
-        errors, "description", description, label="是正措置", max_length=MAX_TEXT, required=True
+        errors, "description", description, label=_("是正措置"), max_length=MAX_TEXT, required=True
     )
     if due_on < audit.audited_on:
-        errors.add("due_on", "期限が監査日より前です。監査日以降の日付を入力してください。")
+        errors.add("due_on", _("期限が監査日より前です。監査日以降の日付を入力してください。"))
     errors.raise_if_any()
     with transaction.atomic():
         action = CorrectiveAction.objects.create(audit=audit, description=text, due_on=due_on)
@@ -299,17 +309,19 @@ def corrective_action_add(
     return action
 
 
-def corrective_action_complete(*, actor: Any, action: CorrectiveAction, done_on: dt.date) -> CorrectiveAction:
+def corrective_action_complete(
+    *, actor: Actor, action: CorrectiveAction, done_on: dt.date
+) -> CorrectiveAction:
     """Mark a corrective action done on ``done_on`` (not in the future, not before the audit)."""
     errors = FieldErrors()
-    _not_future(errors, "done_on", done_on, label="完了日")
+    _not_future(errors, "done_on", done_on, label=_("完了日"))
     errors.raise_if_any()
     with transaction.atomic():
         locked = CorrectiveAction.objects.select_for_update().select_related("audit").get(pk=action.pk)
         if locked.done_on is not None:
-            raise refuse("done_on", "この是正措置はすでに完了しています。")
+            raise refuse("done_on", _("この是正措置はすでに完了しています。"))
         if done_on < locked.audit.audited_on:
-            raise refuse("done_on", "完了日が監査日より前です。")
+            raise refuse("done_on", _("完了日が監査日より前です。"))
         locked.done_on = done_on
         locked.save(update_fields=["done_on"])
         _audit(
@@ -331,7 +343,7 @@ def corrective_action_complete(*, actor: Any, action: CorrectiveAction, done_on:
 
 def contract_review_record(
     *,
-    actor: Any,
+    actor: Actor,
     contract: Contract,
     reviewed_on: dt.date,
     outcome: str,
@@ -341,14 +353,14 @@ def contract_review_record(
     """Record a periodic review of a contract — pre-approved (事前一括承認基準) ones too — and move the
     contract's review date to ``next_review_on``. A change or an end needs a note saying why."""
     errors = FieldErrors()
-    _not_future(errors, "reviewed_on", reviewed_on, label="見直し日")
+    _not_future(errors, "reviewed_on", reviewed_on, label=_("見直し日"))
     if outcome not in ContractReview.Outcome.values:
-        errors.add("outcome", "見直しの結果を選んでください。")
-    text = clean_note(errors, "note", note, label="所見", max_length=MAX_TEXT, required=False)
+        errors.add("outcome", _("見直しの結果を選んでください。"))
+    text = clean_note(errors, "note", note, label=_("所見"), max_length=MAX_TEXT, required=False)
     if outcome in (ContractReview.Outcome.CHANGE, ContractReview.Outcome.END) and not text:
-        errors.add("note", "「変更」「終了」のときは所見に理由を記入してください。")
+        errors.add("note", _("「変更」「終了」のときは所見に理由を記入してください。"))
     if next_review_on <= reviewed_on:
-        errors.add("next_review_on", "次回見直し期限は見直し日より後の日付にしてください。")
+        errors.add("next_review_on", _("次回見直し期限は見直し日より後の日付にしてください。"))
     errors.raise_if_any()
     with transaction.atomic():
         locked = Contract.objects.select_for_update().get(pk=contract.pk)
@@ -358,7 +370,7 @@ def contract_review_record(
             outcome=outcome,
             note=text,
             next_review_on=next_review_on,
-            reviewed_by=actor,
+            reviewed_by=staff_user(actor),
         )
         previous = locked.review_due_on
         locked.review_due_on = next_review_on
@@ -407,7 +419,7 @@ def oversight_remind(*, on: dt.date | None = None) -> int:
         .distinct()
     )
     if count:
-        subject = "【委託の監督】見直し期限・是正措置の確認をお願いします"
+        subject = _("【委託の監督】見直し期限・是正措置の確認をお願いします")
         body = _reminder_body(items, on=on, warning_days=REVIEW_WARNING_DAYS)
         messages = tuple((subject, body, None, [address]) for address in recipients)
         with transaction.atomic():
@@ -436,31 +448,47 @@ def oversight_remind(*, on: dt.date | None = None) -> int:
 def _reminder_body(items: Any, *, on: dt.date, warning_days: int) -> str:
 
     lines = [
-        "個人情報保護責任者 各位",
+        _("個人情報保護責任者 各位"),
         "",
-        f"{to_wareki(on)}現在、委託契約の監督について次の確認が必要です。",
-        "（このメールには契約番号・日付・件数だけを記載しています。詳細はシステムの「委託の監督」で確認してください。）",
+        _("%(on)s現在、委託契約の監督について次の確認が必要です。") % {"on": to_wareki(on)},
+        _(
+            "（このメールには契約番号・日付・件数だけを記載しています。詳細はシステムの「委託の監督」で確認してください。）"
+        ),
         "",
     ]
     if items.reviews:
-        lines.append(f"■ 見直し期限が{warning_days}日以内または期限を過ぎた契約（{len(items.reviews)}件）")
+        lines.append(
+            _("■ 見直し期限が%(warning_days)s日以内または期限を過ぎた契約（%(reviews)s件）")
+            % {"warning_days": warning_days, "reviews": len(items.reviews)}
+        )
         for row in items.reviews:
-            state = "期限超過" if row.overdue else "期限間近"
-            pre = "（事前一括承認基準）" if row.pre_approved else ""
-            lines.append(f"  ・{row.number}{pre}　見直し期限 {to_wareki(row.due_on)}　{state}")
+            state = _("期限超過") if row.overdue else _("期限間近")
+            pre = _("（事前一括承認基準）") if row.pre_approved else ""
+            lines.append(
+                _("  ・%(number)s%(pre)s　見直し期限 %(due_on)s　%(state)s")
+                % {"number": row.number, "pre": pre, "due_on": to_wareki(row.due_on), "state": state}
+            )
         lines.append("")
     if items.actions:
-        lines.append(f"■ 期限を過ぎた是正措置（{len(items.actions)}件）")
+        lines.append(_("■ 期限を過ぎた是正措置（%(actions)s件）") % {"actions": len(items.actions)})
         for action in items.actions:
             lines.append(
-                f"  ・{action.number}　監査日 {to_wareki(action.audited_on)}　期限 {to_wareki(action.due_on)}"
+                _("  ・%(number)s　監査日 %(audited_on)s　期限 %(due_on)s")
+                % {
+                    "number": action.number,
+                    "audited_on": to_wareki(action.audited_on),
+                    "due_on": to_wareki(action.due_on),
+                }
             )
         lines.append("")
     if items.unreviewed_reports:
-        lines.append(f"■ 未確認の業務報告: {items.unreviewed_reports}件")
+        lines.append(
+            _("■ 未確認の業務報告: %(unreviewed_reports)s件")
+            % {"unreviewed_reports": items.unreviewed_reports}
+        )
         lines.append("")
     lines.append(
-        "既に承認された契約、事前一括承認基準による契約も定期的に見直します（練馬区 審議会の指摘）。"
+        _("既に承認された契約、事前一括承認基準による契約も定期的に見直します（練馬区 審議会の指摘）。")
     )
     return "\n".join(lines) + "\n"
 
@@ -469,7 +497,7 @@ def _reminder_body(items: Any, *, on: dt.date, warning_days: int) -> str:
 
 
 def access_review_record_view(
-    *, actor: Any, operator_id: int | None, date_from: dt.date, date_to: dt.date, operators: int
+    *, actor: Actor, operator_id: int | None, date_from: dt.date, date_to: dt.date, operators: int
 ) -> None:
     """Reading what operators did is a look at personal data about them: audited ``access_review.view``."""
     audit_record(
@@ -483,7 +511,7 @@ def access_review_record_view(
 
 
 def access_review_record_download(
-    *, actor: Any, operator_id: int | None, date_from: dt.date, date_to: dt.date, operators: int
+    *, actor: Actor, operator_id: int | None, date_from: dt.date, date_to: dt.date, operators: int
 ) -> None:
     """The monthly review PDF leaves the system: audited ``access_review.download``."""
     audit_record(

@@ -10,6 +10,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from privacy_admin.core import forms as core_forms
+
 from . import selectors
 from .models import BusinessReport, Clause, Contract, ContractReview, Handler, TrainingSession
 from .oversight import CHECK_VALUES
@@ -19,7 +21,7 @@ CHECK_LABELS = {"ok": _("適合"), "ng": _("不適合"), "na": _("該当なし")
 
 
 def _date(label: StrOrPromise, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
+    return core_forms.BoundedDateField(
         label=label,
         input_formats=_DATE_FORMATS,
         error_messages={
@@ -34,10 +36,10 @@ def _date(label: StrOrPromise, **kwargs: Any) -> forms.DateField:
 
 
 def _handler_label(handler: Handler) -> str:
-    return f"{handler.name}（取扱責任者）" if handler.in_charge else handler.name
+    return _("%(name)s（取扱責任者）") % {"name": handler.name} if handler.in_charge else handler.name
 
 
-class TrainingForm(forms.Form):
+class TrainingForm(core_forms.Form):
     held_on = _date(_("実施日"))
     provider = forms.ChoiceField(
         label=_("実施者"), choices=TrainingSession.Provider.choices, widget=forms.RadioSelect
@@ -66,7 +68,7 @@ class TrainingForm(forms.Form):
         field.label_from_instance = _handler_label  # type: ignore[method-assign,assignment]
 
 
-class ReportForm(forms.Form):
+class ReportForm(core_forms.Form):
     kind = forms.ChoiceField(label=_("種別"), choices=BusinessReport.Kind.choices, widget=forms.RadioSelect)
     period_start = _date(
         _("対象日（月報は対象月のいずれかの日）"),
@@ -87,7 +89,7 @@ class ReportForm(forms.Form):
     )
 
 
-class ReviewCommentForm(forms.Form):
+class ReviewCommentForm(core_forms.Form):
     comment = forms.CharField(
         label=_("確認コメント"),
         max_length=2000,
@@ -97,7 +99,7 @@ class ReviewCommentForm(forms.Form):
     )
 
 
-class AuditForm(forms.Form):
+class AuditForm(core_forms.Form):
     """The on-site audit: date, auditor, one 適合/不適合/該当なし per 特記事項, findings."""
 
     audited_on = _date(_("監査日"))
@@ -134,18 +136,18 @@ class AuditForm(forms.Form):
         return {c.value: self.cleaned_data[self.clause_field(c.value)] for c in Clause}
 
 
-class ActionForm(forms.Form):
+class ActionForm(core_forms.Form):
     description = forms.CharField(
         label=_("是正措置の内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
     due_on = _date(_("期限"))
 
 
-class ActionDoneForm(forms.Form):
+class ActionDoneForm(core_forms.Form):
     done_on = _date(_("完了日"))
 
 
-class ContractReviewForm(forms.Form):
+class ContractReviewForm(core_forms.Form):
     reviewed_on = _date(_("見直し日"))
     outcome = forms.ChoiceField(
         label=_("結果"), choices=ContractReview.Outcome.choices, widget=forms.RadioSelect
@@ -163,10 +165,10 @@ class ContractReviewForm(forms.Form):
     next_review_on = _date(_("次回見直し期限"))
 
 
-class MonthForm(forms.Form):
+class MonthForm(core_forms.Form):
     """The month whose daily reports are listed (?month=2026-04)."""
 
-    month = forms.DateField(
+    month = core_forms.BoundedDateField(
         label=_("対象月"),
         required=False,
         input_formats=["%Y-%m"],

@@ -15,13 +15,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.calendar import fiscal_year_bounds, fiscal_year_label, fiscal_year_of
-from privacy_admin.core.dates import to_wareki, to_wareki_era_year
+from privacy_admin.core.dates import format_japanese_month, to_wareki
 from privacy_admin.core.roles import Role, has_role
+from privacy_admin.core.view_events import no_view_event, view_logged_by_caller
 
 from .models import (
     BusinessReport,
@@ -70,6 +73,7 @@ def review_state(contract: Contract, *, on: dt.date) -> str:
     return "ok"
 
 
+@no_view_event("the oversight overview: contract numbers, dates and counts, no handler's name")
 def overview_rows(*, on: dt.date) -> list[OverviewRow]:
     """Every contract with its review date, last audit, this 年度's trainings, unreviewed reports,
     overdue corrective actions and handlers with no training. One query."""
@@ -130,6 +134,9 @@ class YearCount:
     attendances: int
 
 
+@view_logged_by_caller(
+    "handlers shown on a contract's oversight page, which the library side opens through library_contract_for"
+)
 def handlers_with_training(contract: Contract) -> list[HandlerRow]:
     """The contract's handlers; one with no training under this contract may not work (gate)."""
     handlers = contract.handlers.select_related("user").annotate(
@@ -138,6 +145,9 @@ def handlers_with_training(contract: Contract) -> list[HandlerRow]:
     return [HandlerRow(h, h.n_trainings > 0, h.n_trainings) for h in handlers]
 
 
+@view_logged_by_caller(
+    "training sessions shown on a contract's oversight page (library_contract_for / operator_contract_for)"
+)
 def trainings_of(contract: Contract) -> list[TrainingSession]:
     return list(
         contract.trainings.select_related("recorded_by")
@@ -176,6 +186,7 @@ class AuditRow:
     overdue_actions: int = 0
 
 
+@view_logged_by_caller("on-site audits shown on a contract's oversight page (library side only)")
 def audits_of(contract: Contract, *, on: dt.date) -> list[AuditRow]:
     audits = contract.audits.prefetch_related(
         Prefetch("actions", queryset=CorrectiveAction.objects.order_by("due_on", "pk"))
@@ -253,9 +264,8 @@ def missing_monthly_reports(contract: Contract, *, on: dt.date) -> list[dt.date]
 
 
 def month_label(month_start: dt.date) -> str:
-    """令和8年4月 (元年 for the first year of an era)."""
-    era, year = to_wareki_era_year(month_start.replace(day=1))
-    return f"{era}{'元' if year == 1 else year}年{month_start.month}月"
+    """令和8年4月 (元年 for the first year of an era; 2026年4月 when DATE_ERA_STYLE is 西暦)."""
+    return format_japanese_month(month_start, style=settings.DATE_ERA_STYLE)
 
 
 def period_label(report: BusinessReport) -> str:
@@ -284,7 +294,7 @@ def unreviewed_count(contract: Contract) -> int:
 # --- what an operator may reach -------------------------------------------------------------------------
 
 
-def _out_of_scope(actor: Any, *, what: str, target_id: object) -> Http404:
+def _out_of_scope(actor: Actor, *, what: str, target_id: object) -> Http404:
     from .oversight import report_record_out_of_scope
 
     report_record_out_of_scope(actor=actor, what=what, target_id=target_id)
@@ -294,7 +304,10 @@ def _out_of_scope(actor: Any, *, what: str, target_id: object) -> Http404:
 LIBRARY_ROLES = (Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)
 
 
-def library_contract_for(actor: Any, pk: int) -> Contract:
+@view_logged_by_caller(
+    "a contract's oversight page for the library side; recording on it writes the oversight.* events"
+)
+def library_contract_for(actor: Actor, pk: int) -> Contract:
     """Any contract, for the library side (privacy officers, administrators); 404 for anyone else."""
     contract = (
         Contract.objects.select_related("contractor").filter(pk=pk).first()
@@ -306,7 +319,10 @@ def library_contract_for(actor: Any, pk: int) -> Contract:
     return contract
 
 
-def library_audit_for(actor: Any, pk: int) -> OnSiteAudit:
+@view_logged_by_caller(
+    "an on-site audit to add corrective actions to; the action writes oversight.action_add"
+)
+def library_audit_for(actor: Actor, pk: int) -> OnSiteAudit:
     """An on-site audit, for the library side only; 404 for anyone else (operators never see audits)."""
     audit = (
         OnSiteAudit.objects.select_related("contract", "recorded_by").filter(pk=pk).first()
@@ -318,7 +334,10 @@ def library_audit_for(actor: Any, pk: int) -> OnSiteAudit:
     return audit
 
 
-def operator_contract_for(actor: Any, pk: int) -> Contract:
+@view_logged_by_caller(
+    "the operator's own contract page; another contract is refused and logged (oversight.report_out_of_scope)"
+)
+def operator_contract_for(actor: Actor, pk: int) -> Contract:
     """The operator's own contract, while it is in force and they are trained (``scope_for``); 404
     otherwise. Asking for another contract leaves a trace (denied) in the access log."""
     scope = scope_for(actor)
@@ -327,7 +346,8 @@ def operator_contract_for(actor: Any, pk: int) -> Contract:
     return Contract.objects.select_related("contractor").get(pk=pk)
 
 
-def operator_home_contract(actor: Any) -> Contract:
+@view_logged_by_caller("the contract an operator reports under; submitting writes oversight.report_submit")
+def operator_home_contract(actor: Actor) -> Contract:
     """The contract an operator reports under; 404 when they have none they may work under."""
     scope = scope_for(actor)
     if scope.contract_id is None:
@@ -335,7 +355,7 @@ def operator_home_contract(actor: Any) -> Contract:
     return Contract.objects.select_related("contractor").get(pk=scope.contract_id)
 
 
-def operator_report_for(actor: Any, pk: int) -> BusinessReport:
+def operator_report_for(actor: Actor, pk: int) -> BusinessReport:
     """A report of the operator's own contract; 404 (logged) for any other."""
     scope = scope_for(actor)
     report = (

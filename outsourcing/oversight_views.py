@@ -123,7 +123,10 @@ def training_create(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                messages.success(request, f"研修を記録しました（受講者{len(data['attendees'])}人）。")
+                messages.success(
+                    request,
+                    _("研修を記録しました（受講者%(value)s人）。") % {"value": len(data["attendees"])},
+                )
                 return redirect("oversight:contract", pk=found.pk)
         status = 400
     else:
@@ -193,7 +196,9 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, f"{report.get_kind_display()}を確認済みにしました。")
+            messages.success(
+                request, _("%(kind)sを確認済みにしました。") % {"kind": report.get_kind_display()}
+            )
             return redirect("oversight:reports", pk=report.contract_id)
     return _report_detail(request, report, form, status=400)
 
@@ -223,9 +228,11 @@ def audit_create(request: HttpRequest, pk: int) -> HttpResponse:
                 _add_errors(form, exc)
             else:
                 ng = sum(1 for v in audit.checklist.values() if v == "ng")
-                text = "実地監査を記録しました。"
+                text = _("実地監査を記録しました。")
                 if ng:
-                    text += f"不適合が{ng}項目あります。是正措置を期限付きで登録してください。"
+                    text += _("不適合が%(ng)s項目あります。是正措置を期限付きで登録してください。") % {
+                        "ng": ng
+                    }
                 messages.success(request, text)
                 return redirect("oversight:audit", pk=audit.pk)
         status = 400
@@ -299,7 +306,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, "是正措置を登録しました。")
+            messages.success(request, _("是正措置を登録しました。"))
             return redirect("oversight:audit", pk=audit.pk)
     return _audit_detail(request, audit, action_form=form, status=400)
 
@@ -317,7 +324,7 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, "是正措置を完了にしました。")
+            messages.success(request, _("是正措置を完了にしました。"))
             return redirect("oversight:audit", pk=action.audit_id)
     return _audit_detail(
         request, _audit(request, action.audit_id), done_form=form, done_action_id=action.pk, status=400
@@ -344,9 +351,9 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                text = "見直しを記録しました。次回見直し期限を更新しました。"
+                text = _("見直しを記録しました。次回見直し期限を更新しました。")
                 if data["outcome"] == ContractReview.Outcome.END:
-                    text += "契約の終了手続（資料の返還・消去の確認）は契約の画面で行ってください。"
+                    text += _("契約の終了手続（資料の返還・消去の確認）は契約の画面で行ってください。")
                 messages.success(request, text)
                 return redirect("oversight:contract", pk=found.pk)
         status = 400
@@ -405,7 +412,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                messages.success(request, f"{report.get_kind_display()}を提出しました。")
+                messages.success(request, _("%(kind)sを提出しました。") % {"kind": report.get_kind_display()})
                 return redirect("oversight:operator_reports", pk=found.pk)
         status = 400
     else:

@@ -15,10 +15,16 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_stubs_ext import StrOrPromise
 
 from privacy_admin.audit.permissions import role_required
+from privacy_admin.core import forms as core_forms
+from privacy_admin.core.errors import add_service_errors
 from privacy_admin.core.pdf import render_pdf
 from privacy_admin.core.roles import Role
 
@@ -30,23 +36,27 @@ T = "outsourcing/access_review/"
 _DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d"]
 
 
-def _date(label: str) -> forms.DateField:
-    return forms.DateField(
+def _date(label: StrOrPromise) -> forms.DateField:
+    return core_forms.BoundedDateField(
         label=label,
         input_formats=_DATE_FORMATS,
         error_messages={
-            "required": f"{label}を入力してください。",
-            "invalid": f"{label}を正しい日付で入力してください（例: 2026-04-01）。",
+            "required": format_lazy(gettext_lazy("{label}を入力してください。"), label=label),
+            "invalid": format_lazy(
+                gettext_lazy("{label}を正しい日付で入力してください（例: 2026-04-01）。"), label=label
+            ),
         },
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
-class PeriodForm(forms.Form):
-    date_from = _date("開始日")
-    date_to = _date("終了日")
-    all_staff = forms.BooleanField(label="図書館職員も含める", required=False)
-    operator = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+class PeriodForm(core_forms.Form):
+    date_from = _date(gettext_lazy("開始日"))
+    date_to = _date(gettext_lazy("終了日"))
+    all_staff = forms.BooleanField(label=gettext_lazy("図書館職員も含める"), required=False)
+    operator = forms.IntegerField(
+        required=False, min_value=1, max_value=core_forms.DB_BIGINT_MAX, widget=forms.HiddenInput
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -54,8 +64,7 @@ class PeriodForm(forms.Form):
             try:
                 data["period"] = review.parse_period(data["date_from"], data["date_to"])
             except forms.ValidationError as exc:
-                for key, errors in exc.error_dict.items():
-                    self.add_error(key, errors)
+                add_service_errors(self, exc)
         return data
 
 
@@ -78,8 +87,8 @@ def _presets() -> list[tuple[str, review.Period]]:
     this_month = on.replace(day=1)
     last_month_end = this_month - dt.timedelta(days=1)
     return [
-        ("先月", review.Period(last_month_end.replace(day=1), last_month_end)),
-        ("今月", review.Period(this_month, on)),
+        (_("先月"), review.Period(last_month_end.replace(day=1), last_month_end)),
+        (_("今月"), review.Period(this_month, on)),
     ]
 
 

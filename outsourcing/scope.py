@@ -9,13 +9,12 @@ proceeds without measures).
 
 from __future__ import annotations
 
-from typing import Any
-
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.roles import is_contractor_only, roles_of
 from privacy_admin.core.scope import NOTHING, UNRESTRICTED, Scope
 
 
-def _contract_scope(actor: Any) -> Scope:
+def _contract_scope(actor: Actor) -> Scope:
     from .gate import contract_in_force, handler_trained, operator_handler
 
     handler = operator_handler(actor)
@@ -31,7 +30,7 @@ def _contract_scope(actor: Any) -> Scope:
     )
 
 
-def scope_for(actor: Any) -> Scope:
+def scope_for(actor: Actor) -> Scope:
     """The actor's scope, computed once per request object (cached on the user instance)."""
     if not roles_of(actor):
         return NOTHING
@@ -40,5 +39,5 @@ def scope_for(actor: Any) -> Scope:
     cached = getattr(actor, "_scope_cache", None)
     if cached is None:
         cached = _contract_scope(actor)
-        actor._scope_cache = cached
+        actor._scope_cache = cached  # type: ignore[union-attr]  # a per-request cache on the user
     return cached

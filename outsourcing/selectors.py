@@ -14,9 +14,11 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from patrons.models import Branch
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.calendar import fiscal_year_bounds
 from privacy_admin.core.dataitems import DataItem
 from privacy_admin.core.roles import Role, has_role
+from privacy_admin.core.view_events import no_view_event, view_logged_by_caller
 from register.models import RegisterEntry
 from reports import selectors as reports
 
@@ -55,11 +57,17 @@ class ContractorRow:
     contracts: int
 
 
+@no_view_event(
+    "the administrators' list of contractors: company names and 個人情報保護マーク state; the house logs opening a contract"
+)
 def contractor_rows(*, on: dt.date) -> list[ContractorRow]:
     qs = Contractor.objects.annotate(n=Count("contracts")).order_by("name")
     return [ContractorRow(c, privacy_mark_state(c, on=on), c.n) for c in qs]
 
 
+@no_view_event(
+    "a contractor's company record for its edit page (administrators); changes write contractor.update"
+)
 def get_contractor(pk: int) -> Contractor:
     contractor = Contractor.objects.filter(pk=pk).first()
     if contractor is None:
@@ -67,10 +75,14 @@ def get_contractor(pk: int) -> Contractor:
     return contractor
 
 
+@no_view_event("company names for a choice field; no person's data is shown")
 def contractors() -> QuerySet[Contractor]:
     return Contractor.objects.order_by("name")
 
 
+@view_logged_by_caller(
+    "handlers listed on the contract page, which writes contract.view (contract_record_view)"
+)
 def contract_handlers(contract: Contract | None) -> QuerySet[Handler]:
     """A contract's handlers, the one in charge first (training attendees); none without a contract."""
     if contract is None:
@@ -78,6 +90,9 @@ def contract_handlers(contract: Contract | None) -> QuerySet[Handler]:
     return Handler.objects.filter(contract=contract).order_by("-in_charge", "name")
 
 
+@view_logged_by_caller(
+    "handlers offered on the contract's operator page; creating an account writes operator.create"
+)
 def handlers_without_account(contract: Contract | None) -> QuerySet[Handler]:
     """A contract's handlers who have no operator account yet; none without a contract."""
     if contract is None:
@@ -85,7 +100,8 @@ def handlers_without_account(contract: Contract | None) -> QuerySet[Handler]:
     return Handler.objects.filter(contract=contract, user__isnull=True).order_by("name")
 
 
-def get_handler_for(actor: Any, contract_pk: int, handler_pk: int) -> Handler:
+@view_logged_by_caller("a handler to link to an operator account: operator.link is written by the action")
+def get_handler_for(actor: Actor, contract_pk: int, handler_pk: int) -> Handler:
     """A handler of that contract, for the library side (privacy officers, administrators); 404 otherwise."""
     handler = (
         Handler.objects.select_related("contract").filter(pk=handler_pk, contract_id=contract_pk).first()
@@ -121,6 +137,9 @@ class ContractRow:
     mark: str
 
 
+@no_view_event(
+    "the contract list: numbers, contractor names, terms and states; opening one writes contract.view"
+)
 def contract_rows(*, on: dt.date, state: str = "") -> list[ContractRow]:
     rows = []
     for contract in _contracts().order_by("-starts_on", "number"):
@@ -137,6 +156,9 @@ def contract_rows(*, on: dt.date, state: str = "") -> list[ContractRow]:
     return rows
 
 
+@view_logged_by_caller(
+    "the contract page writes contract.view (contract_record_view); a change writes its own event"
+)
 def get_contract(pk: int) -> Contract:
     contract = _contracts().filter(pk=pk).first()
     if contract is None:
@@ -153,6 +175,7 @@ class HandlerRow:
     must_change: bool
 
 
+@view_logged_by_caller("handlers shown on the contract page, which writes contract.view")
 def handler_rows(contract: Contract) -> list[HandlerRow]:
     handlers = (
         Handler.objects.filter(contract=contract)
@@ -188,6 +211,7 @@ class ContractStatus:
     item_labels: list[str] = field(default_factory=list)
 
 
+@view_logged_by_caller("the state panel of the contract page, which writes contract.view")
 def contract_status(contract: Contract, *, on: dt.date, handlers: list[HandlerRow]) -> ContractStatus:
     labels = dict(DataItem.choices)
     return ContractStatus(
@@ -202,6 +226,7 @@ def contract_status(contract: Contract, *, on: dt.date, handlers: list[HandlerRo
     )
 
 
+@no_view_event("the annual report's contract rows: numbers, companies and dates, published (reports)")
 def report_contract_rows(year: int) -> list[reports.ContractRow]:
     """Contracts in force at some time in the 年度, with the trainings and on-site audits held in it."""
     start, end = fiscal_year_bounds(year)

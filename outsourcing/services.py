@@ -16,9 +16,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from patrons.models import Branch
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core.actor import Actor, staff_user, user_of
 from privacy_admin.core.dataitems import DataItem
 from privacy_admin.core.dates import today
 from register.models import RegisterEntry
@@ -40,7 +42,7 @@ def _text(value: str | None) -> str:
 
 def _not_future(errors: dict[str, str], key: str, value: dt.date | None, on: dt.date, what: str) -> None:
     if value is not None and value > on:
-        errors[key] = f"{what}に未来の日付は入力できません。"
+        errors[key] = _("%(what)sに未来の日付は入力できません。") % {"what": what}
 
 
 # --- contractors ------------------------------------------------------------------------------------
@@ -60,9 +62,9 @@ def _clean_contractor(data: ContractorInput, *, instance: Contractor | None) -> 
     errors: dict[str, str] = {}
     name = _text(data.name)
     if not name:
-        errors["name"] = "委託先の名称を入力してください。"
+        errors["name"] = _("委託先の名称を入力してください。")
     elif Contractor.objects.filter(name=name).exclude(pk=instance.pk if instance else 0).exists():
-        errors["name"] = "同じ名称の委託先がすでに登録されています。"
+        errors["name"] = _("同じ名称の委託先がすでに登録されています。")
     values: dict[str, Any] = {
         "name": name,
         "address": _text(data.address),
@@ -72,12 +74,12 @@ def _clean_contractor(data: ContractorInput, *, instance: Contractor | None) -> 
         "privacy_mark_expires_on": data.privacy_mark_expires_on if data.privacy_mark else None,
     }
     if data.privacy_mark and data.privacy_mark_expires_on is None:
-        errors["privacy_mark_expires_on"] = "プライバシーマークの有効期限を入力してください。"
+        errors["privacy_mark_expires_on"] = _("プライバシーマークの有効期限を入力してください。")
     _refuse(errors)
     return values
 
 
-def contractor_create(*, actor: Any, data: ContractorInput) -> Contractor:
+def contractor_create(*, actor: Actor, data: ContractorInput) -> Contractor:
     values = _clean_contractor(data, instance=None)
     with transaction.atomic():
         contractor = Contractor.objects.create(**values)
@@ -87,7 +89,7 @@ def contractor_create(*, actor: Any, data: ContractorInput) -> Contractor:
     return contractor
 
 
-def contractor_update(*, actor: Any, contractor: Contractor, data: ContractorInput) -> Contractor:
+def contractor_update(*, actor: Actor, contractor: Contractor, data: ContractorInput) -> Contractor:
     values = _clean_contractor(data, instance=contractor)
     changed = [k for k, v in values.items() if getattr(contractor, k) != v]
     with transaction.atomic():
@@ -125,46 +127,46 @@ class ContractInput:
 def _clean_contract(data: ContractInput, *, instance: Contract | None) -> dict[str, Any]:
     errors: dict[str, str] = {}
     if instance is not None and instance.status == Contract.Status.ENDED:
-        raise ValidationError("終了した契約は変更できません。")
+        raise ValidationError(_("終了した契約は変更できません。"))
     number = _text(data.number)
     if not number:
-        errors["number"] = "契約番号を入力してください。"
+        errors["number"] = _("契約番号を入力してください。")
     elif Contract.objects.filter(number=number).exclude(pk=instance.pk if instance else 0).exists():
-        errors["number"] = "この契約番号はすでに使われています。"
+        errors["number"] = _("この契約番号はすでに使われています。")
     if not _text(data.title):
-        errors["title"] = "業務名を入力してください。"
+        errors["title"] = _("業務名を入力してください。")
     if data.contractor is None:
-        errors["contractor"] = "委託先を選んでください。"
+        errors["contractor"] = _("委託先を選んでください。")
     if not _text(data.purpose):
-        errors["purpose"] = "委託の目的・内容を入力してください。"
+        errors["purpose"] = _("委託の目的・内容を入力してください。")
     # 002・004: only the items the purpose needs, named from the vocabulary (domain.md §3).
     items = [str(i) for i in data.data_items]
     unknown = [i for i in items if i not in DataItem.values]
     if unknown:
-        errors["data_items"] = "取り扱う項目は一覧から選んでください（一覧にない項目は指定できません）。"
+        errors["data_items"] = _("取り扱う項目は一覧から選んでください（一覧にない項目は指定できません）。")
     elif not items:
-        errors["data_items"] = "委託先が取り扱う個人情報の項目を1つ以上選んでください。"
+        errors["data_items"] = _("委託先が取り扱う個人情報の項目を1つ以上選んでください。")
     branches = list(data.branches)
     if not branches:
-        errors["branches"] = "対象の館・受取窓口・学校を1つ以上選んでください。"
+        errors["branches"] = _("対象の館・受取窓口・学校を1つ以上選んでください。")
     elif any(not b.is_active for b in branches):
-        errors["branches"] = "廃止された館は選べません。"
+        errors["branches"] = _("廃止された館は選べません。")
     if data.starts_on is None:
-        errors["starts_on"] = "契約開始日を入力してください。"
+        errors["starts_on"] = _("契約開始日を入力してください。")
     if data.ends_on is None:
-        errors["ends_on"] = "契約終了日を入力してください。"
+        errors["ends_on"] = _("契約終了日を入力してください。")
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
-        errors["ends_on"] = "契約終了日は契約開始日以降の日付にしてください。"
+        errors["ends_on"] = _("契約終了日は契約開始日以降の日付にしてください。")
     if data.review_due_on is None:
-        errors["review_due_on"] = (
+        errors["review_due_on"] = _(
             "次回見直し期限を入力してください（事前一括承認基準に該当する契約も見直します）。"
         )
     elif data.starts_on and data.review_due_on < data.starts_on:
-        errors["review_due_on"] = "次回見直し期限は契約開始日以降の日付にしてください。"
+        errors["review_due_on"] = _("次回見直し期限は契約開始日以降の日付にしてください。")
     if data.register_entry is None:
-        errors["register_entry"] = "この委託が関わる登録簿の事務を選んでください。"
+        errors["register_entry"] = _("この委託が関わる登録簿の事務を選んでください。")
     elif not data.register_entry.is_active:
-        errors["register_entry"] = "廃止された事務は選べません。登録されている事務を選んでください。"
+        errors["register_entry"] = _("廃止された事務は選べません。登録されている事務を選んでください。")
     _refuse(errors)
     ordered = [v for v in DataItem.values if v in set(items)]
     return {
@@ -182,7 +184,7 @@ def _clean_contract(data: ContractInput, *, instance: Contract | None) -> dict[s
     }
 
 
-def contract_create(*, actor: Any, data: ContractInput) -> Contract:
+def contract_create(*, actor: Actor, data: ContractInput) -> Contract:
     """A new contract starts 手続中: it is not in force until its procedure, the 16 特記事項 and a
     handler in charge are recorded (``gate``)."""
     values = _clean_contract(data, instance=None)
@@ -200,12 +202,12 @@ def contract_create(*, actor: Any, data: ContractInput) -> Contract:
     return contract
 
 
-def contract_update(*, actor: Any, contract: Contract, data: ContractInput) -> Contract:
+def contract_update(*, actor: Actor, contract: Contract, data: ContractInput) -> Contract:
     """Change the contract's terms. A change of contractor has its own step (``contractor_change``)."""
     values = _clean_contract(data, instance=contract)
     branches = values.pop("branches")
     if values["contractor"].pk != contract.contractor_id:
-        raise ValidationError({"contractor": ["委託先の変更は「委託先の変更」の手続で記録してください。"]})
+        raise ValidationError({"contractor": [_("委託先の変更は「委託先の変更」の手続で記録してください。")]})
     with transaction.atomic():
         locked = Contract.objects.select_for_update().get(pk=contract.pk)
         changed = [
@@ -230,7 +232,7 @@ def contract_update(*, actor: Any, contract: Contract, data: ContractInput) -> C
     return contract
 
 
-def contract_record_view(*, actor: Any, contract: Contract) -> None:
+def contract_record_view(*, actor: Actor, contract: Contract) -> None:
     """The detail page names the handlers (personal data of the contractor's staff): each look is logged."""
     audit_record(
         standalone=True, actor=actor, action="contract.view", target_type="contract", target_id=contract.pk
@@ -239,7 +241,7 @@ def contract_record_view(*, actor: Any, contract: Contract) -> None:
 
 def contract_record_procedure(
     *,
-    actor: Any,
+    actor: Actor,
     contract: Contract,
     procedure: str,
     consultation_number: str = "",
@@ -256,7 +258,7 @@ def contract_record_procedure(
     P = Contract.Procedure
     errors: dict[str, str] = {}
     if contract.status == Contract.Status.ENDED:
-        raise ValidationError("終了した契約の手続は変更できません。")
+        raise ValidationError(_("終了した契約の手続は変更できません。"))
     values: dict[str, Any] = {
         "procedure": procedure,
         "consultation_number": "",
@@ -270,36 +272,36 @@ def contract_record_procedure(
         values["consultation_number"] = _text(consultation_number)
         values["approved_on"] = approved_on
         if not values["consultation_number"]:
-            errors["consultation_number"] = "諮問番号を入力してください。"
+            errors["consultation_number"] = _("諮問番号を入力してください。")
         if approved_on is None:
-            errors["approved_on"] = "審議会が承認した日を入力してください。"
-        _not_future(errors, "approved_on", approved_on, on, "承認日")
+            errors["approved_on"] = _("審議会が承認した日を入力してください。")
+        _not_future(errors, "approved_on", approved_on, on, _("承認日"))
     elif procedure == P.REPORT:
         values["reported_on"] = reported_on
         if reported_on is None:
-            errors["reported_on"] = "審議会に報告した日を入力してください。"
-        _not_future(errors, "reported_on", reported_on, on, "報告日")
+            errors["reported_on"] = _("審議会に報告した日を入力してください。")
+        _not_future(errors, "reported_on", reported_on, on, _("報告日"))
     elif procedure == P.PRE_APPROVAL:
         values["pre_approval_category"] = _text(pre_approval_category)
         values["pre_approval_confirmed_on"] = pre_approval_confirmed_on
         values["pre_approval_confirmed_by"] = _text(pre_approval_confirmed_by)
         if not values["pre_approval_category"]:
-            errors["pre_approval_category"] = (
+            errors["pre_approval_category"] = _(
                 "該当する事前一括承認基準の類型を入力してください（例: 類型10）。"
             )
         if pre_approval_confirmed_on is None:
-            errors["pre_approval_confirmed_on"] = "個人情報保護担当と確認した日を入力してください。"
+            errors["pre_approval_confirmed_on"] = _("個人情報保護担当と確認した日を入力してください。")
         if not values["pre_approval_confirmed_by"]:
-            errors["pre_approval_confirmed_by"] = "確認した担当者を入力してください。"
-        _not_future(errors, "pre_approval_confirmed_on", pre_approval_confirmed_on, on, "確認日")
+            errors["pre_approval_confirmed_by"] = _("確認した担当者を入力してください。")
+        _not_future(errors, "pre_approval_confirmed_on", pre_approval_confirmed_on, on, _("確認日"))
     else:
-        errors["procedure"] = "手続の種類を選んでください。"
+        errors["procedure"] = _("手続の種類を選んでください。")
     if len(values["consultation_number"]) > 32:
-        errors["consultation_number"] = "諮問番号は32文字以内で入力してください。"
+        errors["consultation_number"] = _("諮問番号は32文字以内で入力してください。")
     if len(values["pre_approval_category"]) > 200:
-        errors["pre_approval_category"] = "類型は200文字以内で入力してください。"
+        errors["pre_approval_category"] = _("類型は200文字以内で入力してください。")
     if len(values["pre_approval_confirmed_by"]) > 100:
-        errors["pre_approval_confirmed_by"] = "担当者は100文字以内で入力してください。"
+        errors["pre_approval_confirmed_by"] = _("担当者は100文字以内で入力してください。")
     _refuse(errors)
     with transaction.atomic():
         locked = Contract.objects.select_for_update().get(pk=contract.pk)
@@ -318,20 +320,20 @@ def contract_record_procedure(
 
 
 def contract_set_clauses(
-    *, actor: Any, contract: Contract, agreed: Mapping[str, dt.date | None], on: dt.date | None = None
+    *, actor: Actor, contract: Contract, agreed: Mapping[str, dt.date | None], on: dt.date | None = None
 ) -> Contract:
     """Record which of the 16 特記事項 (004) are agreed and when. A clause not in ``agreed`` (or with no
     date) is not agreed: unchecking one puts the contract back to 手続中 and stops its operators."""
     on = on or today()
     if contract.status == Contract.Status.ENDED:
-        raise ValidationError("終了した契約の特記事項は変更できません。")
+        raise ValidationError(_("終了した契約の特記事項は変更できません。"))
     errors: dict[str, str] = {}
     unknown = [k for k in agreed if k not in Clause.values]
     if unknown:
-        errors["__all__"] = "特記事項は一覧から選んでください。"
+        errors["__all__"] = _("特記事項は一覧から選んでください。")
     for key, day in agreed.items():
         if day is not None and day > on:
-            errors[f"on_{key}"] = "合意日に未来の日付は入力できません。"
+            errors[f"on_{key}"] = _("合意日に未来の日付は入力できません。")
     _refuse(errors)
     wanted = {k: d for k, d in agreed.items() if d is not None}
     with transaction.atomic():
@@ -355,7 +357,7 @@ def contract_set_clauses(
 
 def contractor_change(
     *,
-    actor: Any,
+    actor: Actor,
     contract: Contract,
     new_contractor: Contractor | None,
     changed_on: dt.date | None,
@@ -372,19 +374,19 @@ def contractor_change(
     on = on or today()
     errors: dict[str, str] = {}
     if contract.status == Contract.Status.ENDED:
-        raise ValidationError("終了した契約の委託先は変更できません。")
+        raise ValidationError(_("終了した契約の委託先は変更できません。"))
     if new_contractor is None:
-        errors["new_contractor"] = "変更後の委託先を選んでください。"
+        errors["new_contractor"] = _("変更後の委託先を選んでください。")
     elif new_contractor.pk == contract.contractor_id:
-        errors["new_contractor"] = "現在の委託先と同じです。"
+        errors["new_contractor"] = _("現在の委託先と同じです。")
     if changed_on is None:
-        errors["changed_on"] = "変更日を入力してください。"
+        errors["changed_on"] = _("変更日を入力してください。")
     elif changed_on < contract.starts_on:
-        errors["changed_on"] = "変更日は契約開始日以降の日付にしてください。"
+        errors["changed_on"] = _("変更日は契約開始日以降の日付にしてください。")
     elif changed_on > on:
-        errors["changed_on"] = "変更日に未来の日付は入力できません。変更した日に記録してください。"
+        errors["changed_on"] = _("変更日に未来の日付は入力できません。変更した日に記録してください。")
     if not _text(reason):
-        errors["reason"] = "変更の理由を入力してください。"
+        errors["reason"] = _("変更の理由を入力してください。")
     _refuse(errors)
     assert new_contractor is not None and changed_on is not None
     with transaction.atomic():
@@ -395,13 +397,13 @@ def contractor_change(
             new=new_contractor,
             changed_on=changed_on,
             reason=_text(reason),
-            recorded_by=actor,
+            recorded_by=staff_user(actor),
         )
         user_ids = list(
             Handler.objects.filter(contract=locked, user__isnull=False).values_list("user_id", flat=True)
         )
         closed = close_accounts(user_ids)
-        cleared, _ = ClauseAgreement.objects.filter(contract=locked).delete()
+        cleared, _deleted = ClauseAgreement.objects.filter(contract=locked).delete()
         unset_in_charge(locked.pk)
         locked.contractor = new_contractor
         locked.save(update_fields=["contractor"])
@@ -431,7 +433,7 @@ def contracts_due_for_closing(*, on: dt.date) -> list[int]:
     )
 
 
-def contract_close(*, actor: Any, contract_id: int, now: dt.datetime | None = None) -> bool:
+def contract_close(*, actor: Actor, contract_id: int, now: dt.datetime | None = None) -> bool:
     """The end date has passed: close every operator account of the contract, end their sessions, and
     open the end step (004 特記事項10: the data is returned or erased, then certified).
 
@@ -462,7 +464,7 @@ def contract_close(*, actor: Any, contract_id: int, now: dt.datetime | None = No
 
 def contract_certify_end(
     *,
-    actor: Any,
+    actor: Actor,
     contract: Contract,
     disposition: str,
     certified_by: str,
@@ -474,29 +476,29 @@ def contract_certify_end(
     on = on or today()
     errors: dict[str, str] = {}
     if contract.status != Contract.Status.ENDED:
-        raise ValidationError("契約終了の処理（アカウントの停止）が済んでから記録してください。")
+        raise ValidationError(_("契約終了の処理（アカウントの停止）が済んでから記録してください。"))
     if contract.disposition_certified_on is not None:
-        raise ValidationError("資料の返還・消去の確認はすでに記録されています。")
+        raise ValidationError(_("資料の返還・消去の確認はすでに記録されています。"))
     if disposition not in DISPOSITIONS:
-        errors["data_disposition"] = "資料の処置（返還または消去・廃棄）を選んでください。"
+        errors["data_disposition"] = _("資料の処置（返還または消去・廃棄）を選んでください。")
     certified_by = _text(certified_by)
     if not certified_by:
-        errors["disposition_certified_by"] = "返還・消去を証明した者を入力してください。"
+        errors["disposition_certified_by"] = _("返還・消去を証明した者を入力してください。")
     elif len(certified_by) > 100:
-        errors["disposition_certified_by"] = "証明者は100文字以内で入力してください。"
+        errors["disposition_certified_by"] = _("証明者は100文字以内で入力してください。")
     if certified_on is None:
-        errors["disposition_certified_on"] = "証明日を入力してください。"
+        errors["disposition_certified_on"] = _("証明日を入力してください。")
     elif certified_on > on:
-        errors["disposition_certified_on"] = "証明日に未来の日付は入力できません。"
+        errors["disposition_certified_on"] = _("証明日に未来の日付は入力できません。")
     elif certified_on < contract.starts_on:
-        errors["disposition_certified_on"] = "証明日は契約開始日以降の日付にしてください。"
+        errors["disposition_certified_on"] = _("証明日は契約開始日以降の日付にしてください。")
     _refuse(errors)
     with transaction.atomic():
         locked = Contract.objects.select_for_update().get(pk=contract.pk)
         locked.data_disposition = disposition
         locked.disposition_certified_by = certified_by
         locked.disposition_certified_on = certified_on
-        locked.disposition_confirmed_by = actor
+        locked.disposition_confirmed_by = user_of(actor)
         locked.save(
             update_fields=[
                 "data_disposition",

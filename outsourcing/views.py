@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacy_admin.audit.permissions import role_required
@@ -60,12 +61,16 @@ def _contractor_form(request: HttpRequest, contractor: Any | None) -> HttpRespon
             try:
                 if contractor is None:
                     contractor = services.contractor_create(actor=request.user, data=form.to_input())
-                    messages.success(request, f"委託先「{contractor.name}」を登録しました。")
+                    messages.success(
+                        request, _("委託先「%(name)s」を登録しました。") % {"name": contractor.name}
+                    )
                 else:
                     services.contractor_update(
                         actor=request.user, contractor=contractor, data=form.to_input()
                     )
-                    messages.success(request, f"委託先「{contractor.name}」を更新しました。")
+                    messages.success(
+                        request, _("委託先「%(name)s」を更新しました。") % {"name": contractor.name}
+                    )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -118,12 +123,16 @@ def _contract_form(request: HttpRequest, contract: Contract | None) -> HttpRespo
                     contract = services.contract_create(actor=request.user, data=form.to_input())
                     messages.success(
                         request,
-                        f"契約 {contract.number} を登録しました。審議会の手続、特記事項、取扱責任者を記録するまで、"
-                        "操作員は業務を始められません。",
+                        _(
+                            "契約 %(number)s を登録しました。審議会の手続、特記事項、取扱責任者を記録するまで、操作員は業務を始められません。"
+                        )
+                        % {"number": contract.number},
                     )
                 else:
                     services.contract_update(actor=request.user, contract=contract, data=form.to_input())
-                    messages.success(request, f"契約 {contract.number} を更新しました。")
+                    messages.success(
+                        request, _("契約 %(number)s を更新しました。") % {"number": contract.number}
+                    )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -144,7 +153,7 @@ def contract_create(request: HttpRequest) -> HttpResponse:
 def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contract = selectors.get_contract(pk)
     if contract.status == Contract.Status.ENDED:
-        messages.error(request, "終了した契約は変更できません。")
+        messages.error(request, _("終了した契約は変更できません。"))
         return redirect("outsourcing:contract_detail", pk=contract.pk)
     return _contract_form(request, contract)
 
@@ -212,7 +221,9 @@ def contract_procedure(request: HttpRequest, pk: int) -> HttpResponse:
     def call(contract: Contract, data: dict[str, Any]) -> None:
         services.contract_record_procedure(actor=request.user, contract=contract, **data)
 
-    return _step(request, pk, "procedure", ProcedureForm(request.POST), call, "審議会の手続を記録しました。")
+    return _step(
+        request, pk, "procedure", ProcedureForm(request.POST), call, _("審議会の手続を記録しました。")
+    )
 
 
 @role_required(*MANAGE)
@@ -223,7 +234,7 @@ def contract_clauses(request: HttpRequest, pk: int) -> HttpResponse:
     def call(contract: Contract, data: dict[str, Any]) -> None:
         services.contract_set_clauses(actor=request.user, contract=contract, agreed=form.agreed())
 
-    return _step(request, pk, "clauses", form, call, "特記事項の合意を記録しました。")
+    return _step(request, pk, "clauses", form, call, _("特記事項の合意を記録しました。"))
 
 
 @role_required(*MANAGE)
@@ -232,7 +243,7 @@ def handler_add(request: HttpRequest, pk: int) -> HttpResponse:
     def call(contract: Contract, data: dict[str, Any]) -> None:
         operators.handler_add(actor=request.user, contract=contract, **data)
 
-    return _step(request, pk, "handler", HandlerForm(request.POST), call, "取扱者を追加しました。")
+    return _step(request, pk, "handler", HandlerForm(request.POST), call, _("取扱者を追加しました。"))
 
 
 def _handler(request: HttpRequest, contract_pk: int, handler_pk: int) -> Handler:
@@ -249,7 +260,7 @@ def handler_in_charge(request: HttpRequest, pk: int, handler_pk: int) -> HttpRes
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, "取扱責任者を指名しました。")
+        messages.success(request, _("取扱責任者を指名しました。"))
     return redirect("outsourcing:contract_detail", pk=pk)
 
 
@@ -267,7 +278,7 @@ def contractor_change(request: HttpRequest, pk: int) -> HttpResponse:
         "change",
         ContractorChangeForm(request.POST, contract=contract),
         call,
-        "委託先の変更を記録しました。新しい委託先と特記事項の合意、取扱責任者の指名を記録してください。",
+        _("委託先の変更を記録しました。新しい委託先と特記事項の合意、取扱責任者の指名を記録してください。"),
     )
 
 
@@ -284,7 +295,7 @@ def contract_end(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     return _step(
-        request, pk, "end", ContractEndForm(request.POST), call, "資料の返還・消去の確認を記録しました。"
+        request, pk, "end", ContractEndForm(request.POST), call, _("資料の返還・消去の確認を記録しました。")
     )
 
 
@@ -302,9 +313,9 @@ def operator_create(request: HttpRequest, pk: int) -> HttpResponse:
         handler = form.cleaned_data["handler"]
         branch = form.cleaned_data["branch"]
         if handler is None:
-            form.add_error("handler", "アカウントを作る取扱者を選んでください。")
+            form.add_error("handler", _("アカウントを作る取扱者を選んでください。"))
         if branch is None:
-            form.add_error("branch", "所属（操作する窓口・学校）を選んでください。")
+            form.add_error("branch", _("所属（操作する窓口・学校）を選んでください。"))
         if handler is not None and branch is not None:
             try:
                 user, password = operators.operator_account_create(
@@ -331,5 +342,5 @@ def operator_close(request: HttpRequest, pk: int, handler_pk: int) -> HttpRespon
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, "操作員アカウントを停止しました。")
+        messages.success(request, _("操作員アカウントを停止しました。"))
     return redirect("outsourcing:contract_detail", pk=pk)

@@ -16,17 +16,18 @@ import unicodedata
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_noop
 from ninja import Field, Router, Schema, Status
-from pydantic import BeforeValidator, ConfigDict, SecretStr
-from pydantic_core import PydanticCustomError
+from pydantic import ConfigDict, SecretStr
 
 from privacy_admin.accounts.api_auth import staff_auth
-from privacy_admin.core.api_schemas import ErrorOut, ValidationErrorOut
+from privacy_admin.core.actor import Actor
+from privacy_admin.core.api_schemas import ApiDate, OneOf, error_responses
 from privacy_admin.core.roles import Role
 from privacy_admin.core.scope import scope_for
 from privacy_admin.core.scope_fields import patron_api_values
 
-from .models import Branch, Eligibility, Gender, Patron, PatronCategory
+from .models import Branch, Eligibility, Gender, Patron, PatronCategory, PatronStatus
 from .rules import DEFAULT_IDENTITY_DOCUMENTS
 from .selectors import active_branches, get_patron_for, patron_record_view
 from .services import IdentityEvidence, RegistrationInput, patron_register
@@ -43,14 +44,8 @@ _CODE = r"^[A-Za-z0-9_-]{1,32}$"
 _CARD_NUMBER = re.compile(r"[0-9]{4,16}")
 
 
-def _iso_date_only(value: Any) -> Any:
-    # pydantic would also take 0, "1700000000" or a datetime string as a date.
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        return value
-    raise PydanticCustomError("date_format", "date must be YYYY-MM-DD")
-
-
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
+# The kernel's API date: YYYY-MM-DD within the bounds every form keeps (core.api_schemas.ApiDate).
+IsoDate = ApiDate
 
 
 def _labels(choices: Any) -> str:
@@ -63,7 +58,9 @@ _DOCUMENTS = "、".join(f"{doc.code}={doc.label}" for doc in DEFAULT_IDENTITY_DO
 class BranchOut(Schema):
     code: str
     name: str
-    kind: str = Field(description=_labels(Branch.Kind.choices))
+    kind: Annotated[str, OneOf(Branch.Kind, label=gettext_noop("館の種別"))] = Field(
+        description=_labels(Branch.Kind.choices)
+    )
 
 
 class CategoryOut(Schema):
@@ -89,13 +86,17 @@ class RegistrationIn(Schema):
     phone: str | None = Field(None, max_length=40, description="電話番号（例: 046-223-0033）")
     email: str | None = Field(None, max_length=254, description="電子メールアドレス")
     guardian_name: str | None = Field(None, max_length=100, description="保護者名。60文字以内")
-    gender: str | None = Field(None, max_length=8, description=f"男女の別（任意）: {_labels(Gender.choices)}")
-    category: str = Field(pattern=_CODE, description="利用者区分のコード（GET /categories）")
-    eligibility: str = Field(max_length=16, description=f"登録資格: {_labels(Eligibility.choices)}")
-    registered_branch: str = Field(pattern=_CODE, description="登録館のコード（GET /branches）")
-    id_document_type: str = Field(
-        pattern=r"^[a-z0-9_]{1,40}$", description=f"確認した本人確認書類: {_DOCUMENTS}"
+    gender: Annotated[str, OneOf(Gender, label=gettext_noop("男女の別"))] | None = Field(
+        None, description=f"男女の別（任意）: {_labels(Gender.choices)}"
     )
+    category: str = Field(pattern=_CODE, description="利用者区分のコード（GET /categories）")
+    eligibility: Annotated[str, OneOf(Eligibility, label=gettext_noop("登録資格"))] = Field(
+        description=f"登録資格: {_labels(Eligibility.choices)}"
+    )
+    registered_branch: str = Field(pattern=_CODE, description="登録館のコード（GET /branches）")
+    id_document_type: Annotated[
+        str, OneOf((doc.code for doc in DEFAULT_IDENTITY_DOCUMENTS), label=gettext_noop("本人確認書類の種類"))
+    ] = Field(description=f"確認した本人確認書類: {_DOCUMENTS}")
     id_document_issued_on: IsoDate | None = Field(
         None, description="書類の発行日（住民票・公共料金の請求書など、発行から6か月以内に限る書類で必須）"
     )
@@ -149,21 +150,27 @@ class PatronOut(Schema):
     family_name_kana: str | None
     given_name_kana: str | None
     birth_date: dt.date | None
-    gender: str | None
+    gender: Annotated[str, OneOf(Gender, label=gettext_noop("男女の別"))] | None = Field(
+        description=_labels(Gender.choices)
+    )
     address: str | None
     phone: str | None
     email: str | None
     guardian_name: str | None
     category: str | None = Field(description="利用者区分のコード")
-    eligibility: str | None
+    eligibility: Annotated[str, OneOf(Eligibility, label=gettext_noop("登録資格"))] | None = Field(
+        description=_labels(Eligibility.choices)
+    )
     registered_branch: str | None = Field(description="登録館のコード")
     registered_on: dt.date | None
     expires_on: dt.date | None
-    status: str
+    status: Annotated[str, OneOf(PatronStatus, label=gettext_noop("状態"))] = Field(
+        description=_labels(PatronStatus.choices)
+    )
     has_password: bool | None
 
 
-def _patron_out(actor: Any, patron: Patron) -> dict[str, Any]:
+def _patron_out(actor: Actor, patron: Patron) -> dict[str, Any]:
     # A contractor's operator sees only the items its contract names (domain §6).
     return patron_api_values(scope_for(actor), patron)
 
@@ -186,7 +193,7 @@ def _read_patron(request: HttpRequest, raw_card_number: str, *, what: str) -> di
 @router.get(
     "/branches",
     auth=staff_auth(*READ_ROLES),
-    response={200: list[BranchOut], 401: ErrorOut, 403: ErrorOut},
+    response={200: list[BranchOut], **error_responses(400, 401, 403, 500)},
     tags=["branches"],
     summary="館の一覧",
     description="有効な館（中央館・分館・受取窓口など）。個人データは含みません。利用できる役割: 職員全員。",
@@ -199,7 +206,7 @@ def branches_list(request: HttpRequest) -> Any:
 @router.get(
     "/categories",
     auth=staff_auth(*READ_ROLES),
-    response={200: list[CategoryOut], 401: ErrorOut, 403: ErrorOut},
+    response={200: list[CategoryOut], **error_responses(400, 401, 403, 500)},
     summary="利用者区分の一覧",
     description="利用者登録の category に指定できるコード。利用できる役割: 職員全員。",
     operation_id="categories_list",
@@ -211,7 +218,7 @@ def categories_list(request: HttpRequest) -> Any:
 @router.post(
     "/patrons",
     auth=staff_auth(*REGISTER_ROLES),
-    response={201: RegistrationOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
+    response={201: RegistrationOut, **error_responses(400, 401, 403, 422, 500)},
     summary="利用者登録（要綱第4-8条）",
     description=(
         "本人確認書類の種類（番号は受け付けません）を添えて利用者を登録し、利用者番号と有効期限を返します。"
@@ -228,14 +235,7 @@ def patron_create(request: HttpRequest, payload: RegistrationIn) -> Any:
 @router.post(
     "/patrons/lookup",
     auth=staff_auth(*READ_ROLES),
-    response={
-        200: PatronOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        422: ValidationErrorOut,
-    },
+    response={200: PatronOut, **error_responses(400, 401, 403, 404, 422, 500)},
     summary="利用者の登録内容（推奨）",
     description=(
         "利用者番号を本文で送って登録内容を取得します。番号が URL やアクセスログに残らないため、"
@@ -252,13 +252,14 @@ def patron_lookup(request: HttpRequest, payload: CardLookupIn) -> Any:
 @router.get(
     "/patrons/{card_number}",
     auth=staff_auth(*READ_ROLES),
-    response={200: PatronOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-    summary="利用者の登録内容",
+    response={200: PatronOut, **error_responses(400, 401, 403, 404, 500)},
+    summary="利用者の登録内容（非推奨: POST /patrons/lookup を使ってください）",
     description=(
         "POST /patrons/lookup と同じ応答です。利用者番号が URL に入るため、POST /patrons/lookup を推奨します。"
         "閲覧はアクセスログに記録されます。該当なし・担当範囲外は 404。"
     ),
     operation_id="patron_detail",
+    deprecated=True,
 )
 def patron_detail(request: HttpRequest, card_number: str) -> Any:
     return _read_patron(request, card_number, what="api")

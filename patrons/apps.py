@@ -12,4 +12,7 @@ class PatronsConfig(AppConfig):
         from .selectors import patron_id_by_card
 
         labels.register(own.ACTION_LABELS, own.ACTION_GROUP_LABELS)
+        from . import targets as own_targets
+
+        own_targets.register()  # how the access log shows this app's records
         hooks.register(hooks.PATRON_BY_CARD, patron_id_by_card)

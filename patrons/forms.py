@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
+from privacy_admin.core import forms as core_forms
+
 from . import names, rules, selectors
 from .models import CancellationReason, Eligibility, Gender, Patron, PatronCategory
 from .services import IdentityEvidence, PatronChanges, ProxyInput, RegistrationInput
@@ -69,7 +71,7 @@ def _text(
 
 
 def _date(label: Any, *, required: bool = False, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
+    return core_forms.BoundedDateField(
         label=label,
         required=required,
         input_formats=_DATE_FORMATS,
@@ -80,7 +82,7 @@ def _date(label: Any, *, required: bool = False, help_text: Any = "") -> forms.D
 
 
 def _doc_label(doc: rules.IdentityDocumentType) -> str:
-    label = doc.label
+    label = str(_(doc.label))
     if doc.fresh_months:
         label += str(_("（%(months)d箇月以内）") % {"months": doc.fresh_months})
     if doc.primary_school_or_younger_only:
@@ -115,7 +117,7 @@ def proxy_document_choices() -> list[tuple[str, Any]]:
 
 
 def fresh_document_labels() -> str:
-    return "・".join(d.label for d in rules.DEFAULT_IDENTITY_DOCUMENTS if d.fresh_months)
+    return str(_("・")).join(str(_(d.label)) for d in rules.DEFAULT_IDENTITY_DOCUMENTS if d.fresh_months)
 
 
 def category_choices() -> list[tuple[str, str]]:
@@ -148,7 +150,7 @@ def _issued_on_help() -> str:
     )
 
 
-class _IdentityMixin(forms.Form):
+class _IdentityMixin(core_forms.Form):
     id_document_type = _choice(_("確認した本人確認書類"), [])
     id_document_issued_on = _date(_("書類の発行日"))
 
@@ -168,7 +170,7 @@ class _IdentityMixin(forms.Form):
         return IdentityEvidence(document_type=code, issued_on=self.cleaned_data.get("id_document_issued_on"))
 
 
-class _PasswordPairMixin(forms.Form):
+class _PasswordPairMixin(core_forms.Form):
     def _check_pair(self, first: str, second: str) -> None:
         a = self.cleaned_data.get(first) or ""
         b = self.cleaned_data.get(second) or ""
@@ -187,7 +189,7 @@ def _password(label: Any, *, required: bool = False) -> forms.CharField:
     )
 
 
-class RegistrationForm(_IdentityMixin, _PasswordPairMixin, forms.Form):
+class RegistrationForm(_IdentityMixin, _PasswordPairMixin, core_forms.Form):
     """新規図書館利用申込 (要綱 第4-8条) including a proxy application (第5条)."""
 
     family_name = _text(_("氏名（姓）"), "family_name", autofocus=True)
@@ -278,7 +280,7 @@ _CHANGEABLE = (
 )
 
 
-class PatronChangeForm(_IdentityMixin, forms.Form):
+class PatronChangeForm(_IdentityMixin, core_forms.Form):
     """登録内容変更 (要綱 第10条): only the fields that changed are sent to the service."""
 
     family_name = _text(_("氏名（姓）"), "family_name")
@@ -315,7 +317,7 @@ class PatronChangeForm(_IdentityMixin, forms.Form):
         return PatronChanges(**values)
 
 
-class RenewForm(_IdentityMixin, forms.Form):
+class RenewForm(_IdentityMixin, core_forms.Form):
     """要綱 第9条: renewal at the counter (a document is checked) or by phone (none)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -323,7 +325,7 @@ class RenewForm(_IdentityMixin, forms.Form):
         self._init_identity(blank_label=_("確認していない（電話での更新など）"))
 
 
-class CancelForm(forms.Form):
+class CancelForm(core_forms.Form):
     reason = _choice(_("取消理由"), [("", _("選択してください")), *CancellationReason.choices])
     confirm = forms.BooleanField(
         label=_("この利用者の登録を取り消します。取り消した登録は元に戻せません。"),
@@ -332,7 +334,7 @@ class CancelForm(forms.Form):
     )
 
 
-class PasswordSetForm(_IdentityMixin, _PasswordPairMixin, forms.Form):
+class PasswordSetForm(_IdentityMixin, _PasswordPairMixin, core_forms.Form):
     """要綱 第8条5: a new password set at the counter after an identity check."""
 
     password = _password(_("新しいパスワード"))
@@ -365,16 +367,17 @@ def _normalise_card(value: str) -> str:
     return unicodedata.normalize("NFKC", value).replace(" ", "").strip()
 
 
-class FindByCardForm(forms.Form):
+class FindByCardForm(core_forms.Form):
     # Barcode scanners type the number and Enter: focus the field and select what is in it, so the
-    # next scan after a miss replaces the old number instead of appending to it.
-    card_number = _card_number_field(autofocus=True, onfocus="this.select()")
+    # next scan after a miss replaces the old number instead of appending to it (static/js/app.js:
+    # no on*= handler, which the Content-Security-Policy would refuse).
+    card_number = _card_number_field(autofocus=True, **{"data-select-on-focus": ""})
 
     def clean_card_number(self) -> str:
         return _normalise_card(self.cleaned_data["card_number"])
 
 
-class KanaSearchForm(forms.Form):
+class KanaSearchForm(core_forms.Form):
     """要綱 第8条4: a patron without their card is found by フリガナ and 生年月日 at the counter."""
 
     family_name_kana = _CharField(
@@ -396,8 +399,8 @@ class KanaSearchForm(forms.Form):
         return names.normalize_kana(self.cleaned_data["given_name_kana"])
 
 
-class PublicPasswordResetForm(_PasswordPairMixin, forms.Form):
-    """要綱 第8条3: the patron's own reset with card number and the registered e-mail address."""
+class PublicPasswordResetForm(forms.Form):
+    """要綱 第8条3: the patron asks for a reset link with card number and the registered e-mail address."""
 
     card_number = _card_number_field()
     email = _CharField(
@@ -406,11 +409,16 @@ class PublicPasswordResetForm(_PasswordPairMixin, forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"required": _("電子メールアドレスを入力してください。"), "max_length": _TOO_LONG},
     )
-    password = _password(_("新しいパスワード"), required=True)
-    password_confirm = _password(_("新しいパスワード（確認）"), required=True)
 
     def clean_card_number(self) -> str:
         return _normalise_card(self.cleaned_data["card_number"])
+
+
+class PasswordResetConfirmForm(_PasswordPairMixin, forms.Form):
+    """The page the e-mailed link opens: the new password, twice."""
+
+    password = _password(_("新しいパスワード"), required=True)
+    password_confirm = _password(_("新しいパスワード（確認）"), required=True)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -418,7 +426,7 @@ class PublicPasswordResetForm(_PasswordPairMixin, forms.Form):
         return data
 
 
-class ImportForm(forms.Form):
+class ImportForm(core_forms.Form):
     """要綱 第12条: a school's roster as CSV, registered without application forms."""
 
     file = forms.FileField(

@@ -12,7 +12,6 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.csv import CsvRejected, heading_key, map_headings, read_rows, read_upload
 
 from .models import Eligibility, Patron
@@ -152,7 +152,7 @@ def _message(line: int, key: str, message: str) -> str:
 
 def _import_row(
     *,
-    actor: Any,
+    actor: Actor,
     line: int,
     cells: list[str],
     columns: dict[str, int],
@@ -213,7 +213,7 @@ def _import_row(
 
 
 def patrons_import_school_csv(
-    *, actor: Any, file_bytes: bytes, registered_branch: str, category: str, dry_run: bool
+    *, actor: Actor, file_bytes: bytes, registered_branch: str, category: str, dry_run: bool
 ) -> ImportReport:
     """Register a school's pupils from a CSV roster (要綱 第12条), or with ``dry_run`` only check it.
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import jaconv
 
 __all__ = [
+    "NAME_CHARACTERS_ALLOWED",
     "STANDARD_CHAR_SUGGESTIONS",
     "NonJisChar",
     "duplicate_key",
@@ -174,6 +175,15 @@ _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 _SYMBOL_CATEGORIES = frozenset({"So", "Sm", "Sk", "Sc", "Me"})
 # Katakana renderings of foreign names use ＝ as a separator (ジャン＝ポール).
 _SYMBOLS_ALLOWED_IN_NAMES = frozenset("=＝")
+# Digits and punctuation are no part of a name (a path such as ../../etc/passwd, a number, brackets);
+# ・ separates the parts of a foreign name, and a name written in Latin letters keeps its apostrophe,
+# hyphen and period (O'Brien, Jean-Luc, Smith Jr.), in either width.
+_NUMBER_CATEGORIES = frozenset({"Nd", "No"})
+_PUNCTUATION_ALLOWED_IN_NAMES = frozenset("・･'-.＇－．")
+NAME_CHARACTERS_ALLOWED = (
+    "使用できるのは、漢字・ひらがな・カタカナ・々・ー・「・」、外国の方の氏名の英字"
+    "（アポストロフィ・ハイフン・ピリオド・「＝」を含む）です（JIS第1・第2水準の文字）。"
+)
 
 
 @dataclass(frozen=True)
@@ -343,6 +353,14 @@ def _is_symbol(unit: str) -> bool:
     ) or (_ZWJ in unit)
 
 
+def _is_number_or_punctuation(unit: str) -> bool:
+    return any(
+        unicodedata.category(c) in _NUMBER_CATEGORIES
+        or (unicodedata.category(c).startswith("P") and c not in _PUNCTUATION_ALLOWED_IN_NAMES)
+        for c in unit
+    )
+
+
 def name_errors(s: str, *, field_label: str) -> list[str]:
     """Return Japanese error messages for a name field (empty when it can be registered).
 
@@ -353,6 +371,7 @@ def name_errors(s: str, *, field_label: str) -> list[str]:
     normalized = normalize_name(s)
     invisible: list[str] = []
     symbols: list[str] = []
+    not_in_names: list[str] = []
     non_jis: list[str] = []
     for _, unit in _units(normalized):
         if _is_invisible(unit):
@@ -360,6 +379,9 @@ def name_errors(s: str, *, field_label: str) -> list[str]:
             continue
         if _is_symbol(unit):
             symbols.append(unit)
+            continue
+        if _is_number_or_punctuation(unit):
+            not_in_names.append(unit)
             continue
         if all(is_jis_x0208(c) for c in unit):
             continue
@@ -375,6 +397,9 @@ def name_errors(s: str, *, field_label: str) -> list[str]:
     if symbols:
         shown = "".join(_display(u) for u in _unique(symbols))
         errors.append(f"{field_label}に記号や絵文字（{shown}）は使用できません。")
+    if not_in_names:
+        shown = "".join(_display(u) for u in _unique(not_in_names))
+        errors.append(f"{field_label}に数字や記号（{shown}）は使用できません。{NAME_CHARACTERS_ALLOWED}")
     for unit in _unique(non_jis):
         suggestion = _suggest(unit)
         shown = _display(unit)

@@ -12,6 +12,10 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from privacy_admin.core.dates import format_local_date, japanese_active
 from privacy_admin.core.text import mask_card_number
 
 __all__ = [
@@ -44,6 +48,8 @@ FRESHNESS_MONTHS = 6
 
 
 def _date_ja(d: datetime.date) -> str:
+    if not japanese_active():
+        return format_local_date(d)
     return f"{d.year}年{d.month}月{d.day}日"
 
 
@@ -119,10 +125,10 @@ def is_primary_school_age_or_younger(birth_date: datetime.date, on: datetime.dat
 BASES: frozenset[str] = frozenset({"residence", "work", "school", "proxy"})
 
 BASIS_LABELS: dict[str, str] = {
-    "residence": "本人確認及び居住地の確認",
-    "work": "在勤の確認",
-    "school": "在学の確認",
-    "proxy": "代理人の本人確認",
+    "residence": gettext_noop("本人確認及び居住地の確認"),
+    "work": gettext_noop("在勤の確認"),
+    "school": gettext_noop("在学の確認"),
+    "proxy": gettext_noop("代理人の本人確認"),
 }
 
 _RESIDENCE = frozenset({"residence", "proxy"})
@@ -143,43 +149,49 @@ class IdentityDocumentType:
 
 DEFAULT_IDENTITY_DOCUMENTS: tuple[IdentityDocumentType, ...] = (
     # 第4条1号 ア–ツ; each also identifies a proxy (第5条2項).
-    IdentityDocumentType("drivers_license", "運転免許証", _RESIDENCE),
-    IdentityDocumentType("passport", "パスポート", _RESIDENCE),
-    IdentityDocumentType("health_insurance", "健康保険証", _RESIDENCE),
-    IdentityDocumentType("pension_book", "年金手帳", _RESIDENCE),
-    IdentityDocumentType("juki_card", "住民基本台帳カード（顔写真付）", _RESIDENCE),
-    IdentityDocumentType("special_permanent", "特別永住者証明書", _RESIDENCE),
-    IdentityDocumentType("residence_card", "在留カード", _RESIDENCE),
-    IdentityDocumentType("my_number_card", "個人番号カード", _RESIDENCE),
-    IdentityDocumentType("seal_certificate", "印鑑登録証明書", _RESIDENCE, fresh_months=FRESHNESS_MONTHS),
-    IdentityDocumentType("resident_record", "住民票", _RESIDENCE, fresh_months=FRESHNESS_MONTHS),
-    IdentityDocumentType("elderly_medical", "高齢者医療証", _RESIDENCE),
-    IdentityDocumentType("disability_handbook", "障害者手帳", _RESIDENCE),
-    IdentityDocumentType("driving_history", "運転経歴証明書", _RESIDENCE),
-    IdentityDocumentType("student_id_with_address", "住所の記載がある学生証", _RESIDENCE),
+    IdentityDocumentType("drivers_license", gettext_noop("運転免許証"), _RESIDENCE),
+    IdentityDocumentType("passport", gettext_noop("パスポート"), _RESIDENCE),
+    IdentityDocumentType("health_insurance", gettext_noop("健康保険証"), _RESIDENCE),
+    IdentityDocumentType("pension_book", gettext_noop("年金手帳"), _RESIDENCE),
+    IdentityDocumentType("juki_card", gettext_noop("住民基本台帳カード（顔写真付）"), _RESIDENCE),
+    IdentityDocumentType("special_permanent", gettext_noop("特別永住者証明書"), _RESIDENCE),
+    IdentityDocumentType("residence_card", gettext_noop("在留カード"), _RESIDENCE),
+    IdentityDocumentType("my_number_card", gettext_noop("個人番号カード"), _RESIDENCE),
+    IdentityDocumentType(
+        "seal_certificate", gettext_noop("印鑑登録証明書"), _RESIDENCE, fresh_months=FRESHNESS_MONTHS
+    ),
+    IdentityDocumentType(
+        "resident_record", gettext_noop("住民票"), _RESIDENCE, fresh_months=FRESHNESS_MONTHS
+    ),
+    IdentityDocumentType("elderly_medical", gettext_noop("高齢者医療証"), _RESIDENCE),
+    IdentityDocumentType("disability_handbook", gettext_noop("障害者手帳"), _RESIDENCE),
+    IdentityDocumentType("driving_history", gettext_noop("運転経歴証明書"), _RESIDENCE),
+    IdentityDocumentType("student_id_with_address", gettext_noop("住所の記載がある学生証"), _RESIDENCE),
     IdentityDocumentType(
         "utility_bill",
-        "公共料金（電気、ガス、上下水道等）の請求書",
+        gettext_noop("公共料金（電気、ガス、上下水道等）の請求書"),
         _RESIDENCE,
         fresh_months=FRESHNESS_MONTHS,
     ),
-    IdentityDocumentType("welfare_certificate", "生活保護受給者証", _RESIDENCE),
+    IdentityDocumentType("welfare_certificate", gettext_noop("生活保護受給者証"), _RESIDENCE),
     IdentityDocumentType(
-        "postmarked_mail", "消印記載がある郵便物", _RESIDENCE, fresh_months=FRESHNESS_MONTHS
+        "postmarked_mail", gettext_noop("消印記載がある郵便物"), _RESIDENCE, fresh_months=FRESHNESS_MONTHS
     ),
     IdentityDocumentType(
-        "maternal_handbook", "母子健康手帳", _RESIDENCE, primary_school_or_younger_only=True
+        "maternal_handbook", gettext_noop("母子健康手帳"), _RESIDENCE, primary_school_or_younger_only=True
     ),
     # 第4条2号
-    IdentityDocumentType("employee_id", "社員証", frozenset({"work"})),
-    IdentityDocumentType("employment_certificate", "在勤証明書等", frozenset({"work"})),
+    IdentityDocumentType("employee_id", gettext_noop("社員証"), frozenset({"work"})),
+    IdentityDocumentType("employment_certificate", gettext_noop("在勤証明書等"), frozenset({"work"})),
     # 第4条3号
-    IdentityDocumentType("student_id", "学生証", frozenset({"school"})),
-    IdentityDocumentType("enrollment_certificate", "在学証明書等", frozenset({"school"})),
+    IdentityDocumentType("student_id", gettext_noop("学生証"), frozenset({"school"})),
+    IdentityDocumentType("enrollment_certificate", gettext_noop("在学証明書等"), frozenset({"school"})),
     # 第5条2項: only the proxy may identify themself with their own library card.
-    IdentityDocumentType("library_card", "図書館の利用者登録証", frozenset({"proxy"})),
+    IdentityDocumentType("library_card", gettext_noop("図書館の利用者登録証"), frozenset({"proxy"})),
     # 第12条: bulk registration by a school needs no application form.
-    IdentityDocumentType("school_roster", "学校の名簿（一括登録）", frozenset({"school"}), bulk_only=True),
+    IdentityDocumentType(
+        "school_roster", gettext_noop("学校の名簿（一括登録）"), frozenset({"school"}), bulk_only=True
+    ),
 )
 
 IDENTITY_DOCUMENTS_BY_CODE: dict[str, IdentityDocumentType] = {d.code: d for d in DEFAULT_IDENTITY_DOCUMENTS}
@@ -188,7 +200,7 @@ _BASIS_ORDER = ("residence", "work", "school", "proxy")
 
 
 def _date_term(doc: IdentityDocumentType) -> str:
-    return "消印の日付" if doc.code == "postmarked_mail" else "発行日"
+    return _("消印の日付") if doc.code == "postmarked_mail" else _("発行日")
 
 
 def identity_document_errors(
@@ -211,44 +223,85 @@ def identity_document_errors(
     errors: list[str] = []
 
     if basis not in doc.bases:
-        allowed = "・".join(BASIS_LABELS[b] for b in _BASIS_ORDER if b in doc.bases)
-        article = "要綱第5条第2項" if basis == "proxy" or doc.bases == {"proxy"} else "要綱第4条"
+        allowed = _("・").join(_(BASIS_LABELS[b]) for b in _BASIS_ORDER if b in doc.bases)
+        article = _("要綱第5条第2項") if basis == "proxy" or doc.bases == {"proxy"} else _("要綱第4条")
         errors.append(
-            f"{doc.label}は{BASIS_LABELS[basis]}には使用できません"
-            f"（この書類で使用できるのは{allowed}です。{article}）。"
+            _(
+                "%(label)sは%(value)sには使用できません（この書類で使用できるのは%(allowed)sです。"
+                "%(article)s）。"
+            )
+            % {"label": _(doc.label), "value": _(BASIS_LABELS[basis]), "allowed": allowed, "article": article}
         )
 
     if doc.bulk_only and not bulk:
-        errors.append(f"{doc.label}は小中学校等での一括登録にのみ使用できます（要綱第12条）。")
+        errors.append(
+            _("%(label)sは小中学校等での一括登録にのみ使用できます（要綱第12条）。") % {"label": _(doc.label)}
+        )
 
     term = _date_term(doc)
     if issued_on is not None and issued_on > today:
         errors.append(
-            f"{doc.label}の{term}（{_date_ja(issued_on)}）が今日より後の日付になっています。"
-            "日付を確認してください。"
+            _(
+                "%(label)sの%(term)s（%(issued_on)s）が今日より後の日付になっています。日付を確認してください。"
+            )
+            % {"label": _(doc.label), "term": term, "issued_on": _date_ja(issued_on)}
+        )
+    elif issued_on is not None and holder_birth_date is not None and issued_on < holder_birth_date:
+        # A document about a person cannot be dated before that person was born.
+        errors.append(
+            _(
+                "%(label)sの%(term)s（%(issued_on)s）が生年月日（%(birth)s）より前になっています。"
+                "日付を確認してください。"
+            )
+            % {
+                "label": _(doc.label),
+                "term": term,
+                "issued_on": _date_ja(issued_on),
+                "birth": _date_ja(holder_birth_date),
+            }
         )
     elif doc.fresh_months is not None:
         if issued_on is None:
             errors.append(
-                f"{doc.label}は{term}から{doc.fresh_months}箇月以内のものに限ります。"
-                f"{term}を入力してください（要綱第4条）。"
+                _(
+                    "%(label)sは%(term)sから%(fresh_months)s箇月以内のものに限ります。%(term)sを入力してください（要綱第4条）"
+                    "。"
+                )
+                % {"label": _(doc.label), "term": term, "fresh_months": doc.fresh_months}
             )
         else:
             # 要綱 第4条: 発行日から6箇月以内 — the same calendar day 6 months later is still valid.
             valid_through = add_months(issued_on, doc.fresh_months)
             if today > valid_through:
                 errors.append(
-                    f"{doc.label}は{term}から{doc.fresh_months}箇月以内のものに限ります（要綱第4条）。"
-                    f"{term}が{_date_ja(issued_on)}のため、使用できるのは{_date_ja(valid_through)}までです。"
+                    _(
+                        "%(label)sは%(term)sから%(fresh_months)s箇月以内のものに限ります（要綱第4条）"
+                        "。%(term)sが%(issued_on)sのため、使用できるのは%(valid_through)sまでです。"
+                    )
+                    % {
+                        "label": _(doc.label),
+                        "term": term,
+                        "fresh_months": doc.fresh_months,
+                        "issued_on": _date_ja(issued_on),
+                        "valid_through": _date_ja(valid_through),
+                    }
                 )
 
     if doc.primary_school_or_younger_only:
         if holder_birth_date is None:
-            errors.append(f"{doc.label}で確認するには、確認する方の生年月日が必要です。")
+            errors.append(
+                _("%(label)sで確認するには、確認する方の生年月日が必要です。") % {"label": _(doc.label)}
+            )
         elif holder_birth_date > today:
-            errors.append(f"生年月日（{_date_ja(holder_birth_date)}）が今日より後の日付になっています。")
+            errors.append(
+                _("生年月日（%(holder_birth_date)s）が今日より後の日付になっています。")
+                % {"holder_birth_date": _date_ja(holder_birth_date)}
+            )
         elif not is_primary_school_age_or_younger(holder_birth_date, today):
-            errors.append(f"{doc.label}で確認できるのは小学生以下の方に限ります（要綱第4条）。")
+            errors.append(
+                _("%(label)sで確認できるのは小学生以下の方に限ります（要綱第4条）。")
+                % {"label": _(doc.label)}
+            )
 
     return errors
 

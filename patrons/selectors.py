@@ -16,13 +16,18 @@ from django.http import Http404
 from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
 from privacy_admin.core import hooks
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.roles import Role, has_role
 from privacy_admin.core.scope import scope_for
+from privacy_admin.core.view_events import no_view_event, view_logged_by_caller
 
 from .models import Branch, PaperApplicationForm, Patron, ProxyApplication
 
 
-def patrons_visible_to(actor: Any) -> QuerySet[Patron]:
+@view_logged_by_caller(
+    "the scoped base of patron reads; pages that show a patron write patron.view / patron.search"
+)
+def patrons_visible_to(actor: Actor) -> QuerySet[Patron]:
     scope = scope_for(actor)
     qs = Patron.objects.select_related("category", "registered_branch")
     if scope.branch_ids is None:
@@ -37,7 +42,7 @@ def patrons_visible_to(actor: Any) -> QuerySet[Patron]:
 
 
 def patron_out_of_scope(
-    actor: Any, *, patron_id: int | None, how: str, target_type: str = "patron"
+    actor: Actor, *, patron_id: int | None, how: str, target_type: str = "patron"
 ) -> Http404:
     """Log an attempt to reach a patron (or a patron function) outside the actor's scope; the 404 to raise."""
     audit_record(
@@ -53,15 +58,18 @@ def patron_out_of_scope(
     return Http404("利用者が見つかりません。")
 
 
-def _not_found(actor: Any, *, exists_elsewhere: Patron | None, how: str) -> Http404:
+def _not_found(actor: Actor, *, exists_elsewhere: Patron | None, how: str) -> Http404:
     if exists_elsewhere is not None:
         # Out of scope: answer as if it did not exist, but leave a trace of the attempt.
         return patron_out_of_scope(actor, patron_id=exists_elsewhere.pk, how=how)
     return Http404("利用者が見つかりません。")
 
 
+@view_logged_by_caller(
+    "a patron to show or change: the page writes patron.view (patron_record_view), a service its own event"
+)
 def get_patron_for(
-    actor: Any,
+    actor: Actor,
     *,
     public_id: uuid.UUID | str | None = None,
     card_number: str | None = None,
@@ -91,7 +99,7 @@ def get_patron_for(
     return patron
 
 
-def patron_record_view(*, actor: Any, patron: Patron, what: str = "detail") -> None:
+def patron_record_view(*, actor: Actor, patron: Patron, what: str = "detail") -> None:
     """Every look at a patron's data leaves a trace (domain §2)."""
     # Named by internal id only, never by name or card number (as every event about one patron).
     audit_record(
@@ -105,7 +113,7 @@ def patron_record_view(*, actor: Any, patron: Patron, what: str = "detail") -> N
     )
 
 
-def patron_record_search(*, actor: Any, patrons: list[Patron], by: str) -> None:
+def patron_record_search(*, actor: Actor, patrons: list[Patron], by: str) -> None:
     """A search shows several patrons' data at once: one event naming who was shown (ids only)."""
     audit_record(
         standalone=True,
@@ -117,6 +125,7 @@ def patron_record_search(*, actor: Any, patrons: list[Patron], by: str) -> None:
     )
 
 
+@view_logged_by_caller("shown on the patron's detail page, which writes patron.view")
 def proxy_application_of(patron: Patron) -> ProxyApplication | None:
     """The patron's 代理人 application, if any. ``patron`` was reached through ``get_patron_for`` (the
     scope check) and its look is logged by ``patron_record_view`` on the same page."""
@@ -127,7 +136,8 @@ def proxy_application_of(patron: Patron) -> ProxyApplication | None:
 PAPER_FORM_ROLES = (Role.COUNTER, Role.ADMINISTRATOR)
 
 
-def paper_forms_pending_for(actor: Any, *, branch_code: str = "") -> QuerySet[PaperApplicationForm]:
+@no_view_event("rows carry the card number only, shown masked (000 第3(5)): not a look at a patron")
+def paper_forms_pending_for(actor: Actor, *, branch_code: str = "") -> QuerySet[PaperApplicationForm]:
     """Forms not yet shredded (none for anyone but counter staff and administrators), overdue first.
 
     Each row carries the patron's card number only (``card_number``), which the page shows masked
@@ -145,7 +155,10 @@ def paper_forms_pending_for(actor: Any, *, branch_code: str = "") -> QuerySet[Pa
     )
 
 
-def get_paper_form_for(actor: Any, pk: int) -> PaperApplicationForm:
+@view_logged_by_caller(
+    "a paper form to confirm shredded: paper_form_confirm_destroyed writes paper_form.destroyed"
+)
+def get_paper_form_for(actor: Actor, pk: int) -> PaperApplicationForm:
     """A paper form, for counter staff and administrators; Http404 otherwise (absent and forbidden alike)."""
     form = PaperApplicationForm.objects.filter(pk=pk).first() if has_role(actor, *PAPER_FORM_ROLES) else None
     if form is None:

@@ -25,3 +25,10 @@ def purge_cancelled_patrons() -> None:
 def remind_paper_forms() -> None:
     with audit_context(channel="task"):
         services.paper_forms_remind()
+
+
+@shared_task(ignore_result=True)
+def send_password_reset_link(patron_id: int) -> None:
+    """要綱 第8条3: the reset link to the patron's registered address (the id only travels)."""
+    with audit_context(channel="task"):
+        services.patron_password_reset_link_send(patron_id=patron_id)

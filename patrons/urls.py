@@ -13,6 +13,8 @@ urlpatterns = [
     path("paper-forms/", views.paper_forms, name="paper_forms"),
     path("paper-forms/<int:pk>/destroy/", views.paper_form_destroy, name="paper_form_destroy"),
     path("password-reset/", views.password_reset, name="password_reset"),
+    # The link mailed to the registered address: an opaque token, never a card number or e-mail.
+    path("password-reset/<str:token>/", views.password_reset_confirm, name="password_reset_confirm"),
     path("<uuid:public_id>/", views.detail, name="detail"),
     path("<uuid:public_id>/edit/", views.edit, name="edit"),
     path("<uuid:public_id>/renew/", views.renew, name="renew"),

@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from privacy_admin.audit.middleware import client_ip
@@ -39,6 +40,7 @@ from .forms import (
     FindByCardForm,
     ImportForm,
     KanaSearchForm,
+    PasswordResetConfirmForm,
     PasswordSetForm,
     PatronChangeForm,
     PublicPasswordResetForm,
@@ -59,6 +61,7 @@ from .selectors import (
     patrons_visible_to,
     proxy_application_of,
 )
+from .services.password_reset import invalid_link_message, reset_minutes
 
 # Counter staff and administrators change patron data; privacy officers only look (domain §1).
 WRITE_ROLES = (Role.COUNTER, Role.ADMINISTRATOR)
@@ -504,59 +507,94 @@ def paper_form_destroy(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the patron's own password reset (public) -----------------------------------------------
 
 
-def _reset_attempts(request: HttpRequest) -> int:
+def _reset_attempts(request: HttpRequest, *, page: str = "password-reset") -> int:
     """Raises ``RateLimitUnavailable`` when the cache is down: the reset is refused, not unlimited."""
-    key = f"patrons:password-reset:{client_ip(request) or 'unknown'}"
+    key = f"patrons:{page}:{client_ip(request) or 'unknown'}"
     return rate_limit_hit(key, window_seconds=RESET_WINDOW_SECONDS)
+
+
+def _reset_refused(
+    request: HttpRequest, template: str, context: dict[str, Any], *, page: str = "password-reset"
+) -> HttpResponse | None:
+    """The rate limit of the reset pages (per address): a 429 or 503 answer, or None to go on."""
+    try:
+        attempts = _reset_attempts(request, page=page)
+    except RateLimitUnavailable:
+        response = render(request, template, {**context, "limited": False, "unavailable": True}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    if attempts > RESET_ATTEMPTS:
+        return render(
+            request,
+            template,
+            {**context, "limited": True, "window_minutes": RESET_WINDOW_SECONDS // 60},
+            status=429,
+        )
+    return None
+
+
+RESET_REQUESTED = gettext_lazy(
+    "受け付けました。利用者番号と登録メールアドレスが登録内容と一致した場合は、そのメールアドレスあてに"
+    "パスワード再設定用のリンクをお送りしました（有効期限は送信から%(minutes)d分、1回限り）。"
+    "メールが届かない場合は、登録証と本人確認書類をお持ちのうえ、図書館の窓口でお手続きください。"
+)
 
 
 @require_http_methods(["GET", "POST"])
 def password_reset(request: HttpRequest) -> HttpResponse:
-    """要綱 第8条3: reset only when card number and registered e-mail match; the answer never says which
-    of the two did not, and attempts per address are limited."""
+    """要綱 第8条3: a one-time link goes to the registered address when card number and e-mail match.
+    The answer is the same whatever matched; attempts per address are limited."""
+    template = "patrons/password_reset.html"
     if request.method == "POST":
-        try:
-            attempts = _reset_attempts(request)
-        except RateLimitUnavailable:
-            response = render(
-                request,
-                "patrons/password_reset.html",
-                {"form": PublicPasswordResetForm(), "limited": False, "unavailable": True},
-                status=503,
-            )
-            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-            return response
-        if attempts > RESET_ATTEMPTS:
-            return render(
-                request,
-                "patrons/password_reset.html",
-                {
-                    "form": PublicPasswordResetForm(),
-                    "limited": True,
-                    "window_minutes": RESET_WINDOW_SECONDS // 60,
-                },
-                status=429,
-            )
+        refused = _reset_refused(request, template, {"form": PublicPasswordResetForm()})
+        if refused is not None:
+            return refused
         form = PublicPasswordResetForm(request.POST)
         if form.is_valid():
-            try:
-                services.patron_password_reset_self_service(
-                    card_number=form.cleaned_data["card_number"],
-                    email=form.cleaned_data["email"],
-                    new_password=form.cleaned_data["password"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.info(
-                    request,
-                    _(
-                        "受け付けました。利用者番号と登録メールアドレスが登録内容と一致した場合は、パスワードを変更しました。"
-                        "新しいパスワードでログインできない場合は、登録証と本人確認書類をお持ちのうえ、図書館の窓口で"
-                        "お手続きください。"
-                    ),
-                )
-                return redirect("patrons:password_reset")
+            services.request_patron_password_reset(
+                card_number=form.cleaned_data["card_number"], email=form.cleaned_data["email"]
+            )
+            messages.info(request, str(RESET_REQUESTED) % {"minutes": reset_minutes()})
+            return redirect("patrons:password_reset")
     else:
         form = PublicPasswordResetForm()
-    return render(request, "patrons/password_reset.html", {"form": form, "limited": False})
+    return render(request, template, {"form": form, "limited": False})
+
+
+def _password_reset_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    template = "patrons/password_reset_confirm.html"
+    context: dict[str, Any] = {"token": token, "invalid_message": invalid_link_message()}
+    dead = {**context, "valid": False}
+    if request.method != "POST":
+        if not services.patron_password_reset_token_valid(token=token):
+            return render(request, template, dead, status=400)
+        return render(request, template, {**context, "form": PasswordResetConfirmForm(), "valid": True})
+    refused = _reset_refused(
+        request,
+        template,
+        {**context, "form": PasswordResetConfirmForm(), "valid": True},
+        page="password-reset-confirm",
+    )
+    if refused is not None:
+        return refused
+    form = PasswordResetConfirmForm(request.POST)
+    if form.is_valid():
+        try:
+            services.complete_patron_password_reset(token=token, new_password=form.cleaned_data["password"])
+        except ValidationError as exc:
+            if "token" in getattr(exc, "error_dict", {}):
+                return render(request, template, dead, status=400)
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("パスワードを変更しました。新しいパスワードでログインしてください。"))
+            return redirect("patrons:password_reset")
+    return render(request, template, {**context, "form": form, "valid": True})
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The page the mailed link opens: a new password, once, within the link's validity."""
+    response = _password_reset_confirm(request, token)
+    # The token is in this page's URL: it must not leave in a Referer header.
+    response["Referrer-Policy"] = "no-referrer"
+    return response

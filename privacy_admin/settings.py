@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,8 @@ def _secret(name: str, default: str | None = None) -> str | None:
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # pytest-django loads settings before any conftest runs, so the test run is recognised here.
 TESTING = env.bool("PRIVACY_ADMIN_TESTING", default="pytest" in sys.modules)
+# `make run` (scripts/run.sh): the demo on this machine, DEBUG off, mail kept in the outbox on purpose.
+DEMO_MODE = env.bool("PRIVACY_ADMIN_DEMO", default=False)
 
 SECRET_KEY = _secret("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
@@ -62,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "django_htmx",
     "simple_history",
     "axes",
@@ -81,15 +85,19 @@ INSTALLED_APPS = [
     "incidents",
     "reports",
     "backups",
+    "mypage",  # the patron's own pages and API (issue 16)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "privacy_admin.core.csp.CSPMiddleware",  # django-csp, PDFs left alone
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "privacy_admin.audit.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A NUL or other invisible character in a search or filter: 400 with a message, never a 500.
+    "privacy_admin.core.query_text.RefuseInvisibleQueryMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -204,7 +212,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Whitespace-only, repeated and keyboard-walk passwords are refused (zxcvbn; issue 14 §4).
+    {"NAME": "privacy_admin.accounts.passwords.StrengthValidator"},
 ]
+# zxcvbn score (0-4) a staff password must reach; patrons' (6 characters or more, 要綱 第8条) theirs.
+PASSWORD_MIN_STRENGTH = env.int("PASSWORD_MIN_STRENGTH", default=3)
+PATRON_PASSWORD_MIN_STRENGTH = env.int("PATRON_PASSWORD_MIN_STRENGTH", default=2)
+# A patron's password reset link (要綱 第8条3) is valid this long, once; links in mail start with this.
+PATRON_PASSWORD_RESET_MINUTES = env.int("PATRON_PASSWORD_RESET_MINUTES", default=30)
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://localhost:8000")
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "accounts:login"
@@ -220,15 +236,22 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG and not TESTING)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-# django-axes: lock out a username+IP after repeated failures.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# django-axes, with two limits (privacy_admin.accounts.lockout; issue 14 §4): this many failures for
+# one account, from any address, lock the account; this many from one address, over any accounts, lock
+# the address. Both for AXES_COOLOFF_HOURS; administrators lift them at /accounts/lockouts/.
+ACCOUNT_LOCKOUT_FAILURES = env.int("ACCOUNT_LOCKOUT_FAILURES", default=10)
+ADDRESS_LOCKOUT_FAILURES = env.int("ADDRESS_LOCKOUT_FAILURES", default=20)
+if ACCOUNT_LOCKOUT_FAILURES < 1 or ADDRESS_LOCKOUT_FAILURES < 1:
+    raise ImproperlyConfigured("ACCOUNT_LOCKOUT_FAILURES and ADDRESS_LOCKOUT_FAILURES must be 1 or more")
+AXES_FAILURE_LIMIT = ACCOUNT_LOCKOUT_FAILURES  # the handler raises an address lockout to this
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True  # the signed-in account's own failures only (LockoutHandler)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_USERNAME_CALLABLE = "privacy_admin.accounts.lockout.attempted_username"  # cut to 150 characters
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = True  # administrators can see and clear lockouts
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_HANDLER = "privacy_admin.accounts.lockout.LockoutHandler"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # --- Account security: password expiry and history, two-factor (outsourcing issue; 002: 個人ID
@@ -298,9 +321,42 @@ EMAIL_BACKEND = env.str(
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="library-privacy@example.jp")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
+# --- Transport and browser security (README "Deploying securely"; issue 14 §3) -----------------
+# On by default once DEBUG is off outside the tests; `make run` (DEBUG on) and the test client speak
+# plain http. Each one can be set from the environment variable of the same name.
+_SECURE_BY_DEFAULT = not DEBUG and not TESTING
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_SECURE_BY_DEFAULT)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if _SECURE_BY_DEFAULT else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_SECURE_BY_DEFAULT)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=_SECURE_BY_DEFAULT)
+# Only behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto itself (overwriting what
+# the client sent); otherwise a client could claim https. Off unless said.
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind that proxy every request comes from the proxy's address: the sign-in lockout by address
+    # (ADDRESS_LOCKOUT_FAILURES) must read the client's, which the proxy appends to X-Forwarded-For.
+    # PROXY_COUNT proxies of ours stand in front (ipware takes the address that many hops from the right).
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=1)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# django-csp 4: scripts and styles from this site's static files only — no inline <script>, <style>,
+# style= or on*= anywhere a browser is served (PDF-only templates excepted: WeasyPrint reads them).
+# Pages that load htmx turn off its inline indicator styles (static/css/htmx.css has them).
+# PDF answers go without it: Chrome's inline viewer would show them blank (privacy_admin.core.csp).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
 
 # --- Domain settings (domain.md §4; source beside each) -----------------------------------------
 LIBRARY_NAME = env.str("LIBRARY_NAME", default="あさひ市立図書館")
@@ -315,6 +371,9 @@ LIBRARY_OFFICE_ADDRESS = env.str("LIBRARY_OFFICE_ADDRESS", default="")
 LIBRARY_OFFICE_PHONE = env.str("LIBRARY_OFFICE_PHONE", default="")
 LIBRARY_OFFICE_HOURS = env.str("LIBRARY_OFFICE_HOURS", default="開館日の午前9時から午後5時まで")
 LIBRARY_SUPERVISOR_CONTACT = env.str("LIBRARY_SUPERVISOR_CONTACT", default="")
+# The 文書番号 of a notice letter, numbered per 年度 and separate from the request's 受付番号 (R8-開示-0008):
+# {n} the sequence, {year} the 和暦 year of the 年度 (8), {fiscal_year} its 西暦 (2026). 「図書第{n}号」.
+LETTER_NUMBER_FORMAT = env.str("LETTER_NUMBER_FORMAT", default="図書第{n}号")
 # 要綱 第28条: the fee is the actual cost of copies (yen per A3-or-smaller sheet).
 PRIVACY_COPY_FEE_MONOCHROME_YEN = env.int("PRIVACY_COPY_FEE_MONOCHROME_YEN", default=10)
 PRIVACY_COPY_FEE_COLOR_YEN = env.int("PRIVACY_COPY_FEE_COLOR_YEN", default=50)
@@ -368,6 +427,19 @@ LOANS_OVERDUE_GRACE_DAYS = env.int("LOANS_OVERDUE_GRACE_DAYS", default=1)
 LOANS_OVERDUE_REPEAT_DAYS = env.int("LOANS_OVERDUE_REPEAT_DAYS", default=7)
 # Printed on postcards and in e-mails as the place to ask (e.g. "中央図書館 046-000-0000").
 LOANS_NOTICE_CONTACT = env.str("LOANS_NOTICE_CONTACT", default="")
+
+# --- マイページ: the patron's own pages (issue 16; 市川市 方針 別表1, 第3(6); 厚木市 要綱 第8条) ------------
+# A patron session ends after this many idle minutes (separate from staff sessions).
+MYPAGE_IDLE_TIMEOUT_MINUTES = env.int("MYPAGE_IDLE_TIMEOUT_MINUTES", default=15)
+# Renewal from the web: this many times per loan, never once overdue nor while a reservation waits.
+LOANS_MAX_RENEWALS = env.int("LOANS_MAX_RENEWALS", default=1)
+# The reading history (JLA 2019; 墨田区, 目黒区): off unless the library offers it (市川市 方針 keeps it off).
+READING_HISTORY_AVAILABLE = env.bool("READING_HISTORY_AVAILABLE", default=False)
+# Argon2id cost for the key that wraps the patron's history key (RFC 9106 second recommendation).
+READING_HISTORY_ARGON2_TIME_COST = env.int("READING_HISTORY_ARGON2_TIME_COST", default=3)
+READING_HISTORY_ARGON2_MEMORY_KIB = env.int("READING_HISTORY_ARGON2_MEMORY_KIB", default=65536)
+# The server key that encrypts the unwrapping key in the patron's own cookie (default: from SECRET_KEY).
+READING_HISTORY_COOKIE_KEY = _secret("READING_HISTORY_COOKIE_KEY")
 # The safety net runs every 15 minutes; the dashboard warns when its last run is older than this.
 LOANS_SAFETY_NET_MAX_GAP_MINUTES = env.int("LOANS_SAFETY_NET_MAX_GAP_MINUTES", default=90)
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("outsourcing/", include("outsourcing.urls")),
     path("backups/", include("backups.urls")),
     path("system/outbox/", include("privacy_admin.devmail.urls")),
+    path("my/", include("mypage.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

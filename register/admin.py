@@ -1,7 +1,7 @@
 """The register in the admin, read only: entries and their history (simple-history's history view).
 
 Registration, change and abolition go through the register pages (/registry/), whose services validate
-(要綱 第16条第2項), keep the reason in the history and write the access log; the admin never writes.
+(山梨県 要綱 第16条第2項), keep the reason in the history and write the access log; the admin never writes.
 """
 
 from __future__ import annotations

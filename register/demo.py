@@ -31,7 +31,9 @@ OFFICE = "中央図書館 管理係"
 SURVEY_CODE = "user-survey"
 SCHOOL_CODE = "school-library-support"
 
-LIBRARY_USE_CHANGE_REASON = "受取窓口の開設に伴う管理業務の委託とオンライン結合の登録（002 諮問第23号の例）"
+LIBRARY_USE_CHANGE_REASON = (
+    "受取窓口の開設に伴う管理業務の委託とオンライン結合の登録（練馬区 審議会 諮問第23号の例による）"
+)
 LIBRARY_USE_CHANGE: dict[str, Any] = {
     "outsourced": True,
     "outsourcing_note": "予約資料受取窓口の管理業務（東口受取窓口ほか。委託先: 株式会社図書館流通センター）、"

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from privacy_admin.core import forms as core_forms
 from privacy_admin.core.dataitems import DataItem
 from register.models import CollectionSource, RegisterEntry
 from register.services import entries as services
@@ -49,7 +50,9 @@ def _entry_field(name: str) -> forms.Field:
         )
     model_field = services.model_field(name)
     if name in ("starts_on", "registered_on"):
-        return forms.DateField(label=model_field.verbose_name, required=False, widget=_date_input())
+        return core_forms.BoundedDateField(
+            label=model_field.verbose_name, required=False, widget=_date_input()
+        )
     field = model_field.formfield(required=False)
     assert field is not None
     if name in TEXTAREA_ROWS:
@@ -62,13 +65,13 @@ def _add_entry_fields(form: forms.Form, names: tuple[str, ...]) -> None:
         form.fields[name] = _entry_field(name)
 
 
-class EntryCreateForm(forms.Form):
+class EntryCreateForm(core_forms.Form):
     """A new entry. Code and number may be left empty (entry-<number>, the next number)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["number"] = forms.IntegerField(
-            label=_("登録番号"), required=False, min_value=1, help_text=_("空欄なら次の番号")
+        self.fields["number"] = core_forms.bounded_integer(
+            _("登録番号"), min_value=1, max_value=services.NUMBER_MAX, help_text=_("空欄なら次の番号")
         )
         self.fields["code"] = forms.CharField(
             label=_("コード"),
@@ -81,7 +84,9 @@ class EntryCreateForm(forms.Form):
         self.fields["registered_on"] = _entry_field("registered_on")
         self.fields["registered_on"].help_text = _("空欄なら今日")
         _add_entry_fields(self, services.EDITABLE_FIELDS)
-        self.fields["starts_on"].help_text = _("登録日以後（要綱 第16条第2項: 事務を開始する前に登録）")
+        self.fields["starts_on"].help_text = _(
+            "登録日以後（山梨県 要綱 第16条第2項: 事務を開始する前に登録）"
+        )
 
     def service_values(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -94,13 +99,13 @@ class EntryCreateForm(forms.Form):
         return values
 
 
-class EntryChangeForm(forms.Form):
+class EntryChangeForm(core_forms.Form):
     """A change of a registered entry, with its reason (kept in the history)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _add_entry_fields(self, services.EDITABLE_FIELDS)
-        self.fields["changed_on"] = forms.DateField(
+        self.fields["changed_on"] = core_forms.BoundedDateField(
             label=_("変更日"), required=False, widget=_date_input(), help_text=_("空欄なら今日")
         )
         self.fields["reason"] = forms.CharField(
@@ -124,6 +129,6 @@ class EntryChangeForm(forms.Form):
         return values
 
 
-class AbolishForm(forms.Form):
-    abolished_on = forms.DateField(label=_("廃止日"), required=False, widget=_date_input())
+class AbolishForm(core_forms.Form):
+    abolished_on = core_forms.BoundedDateField(label=_("廃止日"), required=False, widget=_date_input())
     reason = forms.CharField(label=_("廃止の理由"), required=False, max_length=services.REASON_MAX)

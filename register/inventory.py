@@ -12,7 +12,7 @@ The check (:func:`inventory_problems`) fails, naming the field, when
     ``declare_personal_fields`` nor excused with ``declare_not_personal`` and a reason;
 (b) a declaration or excuse names a model or field that does not exist (a renamed field left behind);
 (c) a declaration points at a register entry code that is not a registered entry in the database
-    (要綱 第16条第2項: the processing must be registered before it starts).
+    (山梨県 要綱 第16条第2項: the processing must be registered before it starts).
 """
 
 from __future__ import annotations
@@ -263,7 +263,7 @@ def inventory_problems(
                 Problem(
                     where,
                     f"宣言された登録簿の事務「{declared.register_entry}」が登録されていません（未登録または廃止）。"
-                    "要綱 第16条第2項: 事務を開始する前に登録簿に登録してください",
+                    "山梨県 要綱 第16条第2項: 事務を開始する前に登録簿に登録してください",
                 )
             )
     return sorted(problems, key=lambda p: (p.field, p.message))

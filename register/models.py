@@ -1,4 +1,4 @@
-"""The register of personal-information processing (個人情報取扱事務登録簿, 要綱 第16条; APPI art. 75)
+"""The register of personal-information processing (個人情報取扱事務登録簿, 山梨県 要綱 第16条; APPI art. 75)
 and its printed copies.
 
 An entry's 記録項目 are not typed in twice: the items the code processes come from the field inventory
@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -30,7 +31,7 @@ class CollectionSource(models.TextChoices):
 
 
 class RegisterEntry(models.Model):
-    """One 個人情報取扱事務 (要綱 第16条第1項 各号, plus the items the library sets under 第7号)."""
+    """One 個人情報取扱事務 (山梨県 要綱 第16条第1項 各号, plus the items the library sets under 第7号)."""
 
     class Status(models.TextChoices):
         REGISTERED = "registered", _("登録")
@@ -101,7 +102,7 @@ class RegisterEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"第{self.number}号 {self.name}"
+        return gettext("第%(number)s号 %(name)s") % {"number": self.number, "name": self.name}
 
     @property
     def is_active(self) -> bool:
@@ -112,7 +113,7 @@ class RegisterPrint(models.Model):
     """A PDF of the whole register rendered by a Celery task; the page polls ``progress``."""
 
     class Layout(models.TextChoices):
-        REGISTER = "register", _("個人情報取扱事務登録簿（要綱 第16条）")
+        REGISTER = "register", _("個人情報取扱事務登録簿（山梨県 要綱 第16条）")
         APPI_FILE_BOOK = "appi", _("個人情報ファイル簿（個人情報保護法 第75条）")
 
     class Status(models.TextChoices):

@@ -1,6 +1,6 @@
-"""The register's PDFs: one entry's sheet, and the whole register in the 要綱's or the APPI's layout.
+"""The register's PDFs: one entry's sheet, and the whole register in the 山梨県 要綱's or the APPI's layout.
 
-* 個人情報取扱事務登録簿 (要綱 第16条第1項: 名称, 目的, 所管する組織, 対象者の範囲, 記録項目, 収集先, and
+* 個人情報取扱事務登録簿 (山梨県 要綱 第16条第1項: 名称, 目的, 所管する組織, 対象者の範囲, 記録項目, 収集先, and
   under 第7号 the items the library sets: 外部委託, オンライン結合, 要配慮個人情報, 経常的提供先, 保存期間,
   請求を受け付ける組織), with the 登録日 / 変更日 / 廃止日 of 第16条第2項・第4項.
 * 個人情報ファイル簿 (個人情報保護法 第75条第1項, items of 第74条第1項: ファイルの名称, 利用に供される事務を
@@ -29,7 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from privacy_admin.core.dates import format_date
 from register.inventory import entry_record_items, inventory_items
@@ -44,7 +44,7 @@ TITLES = {
     Layout.APPI_FILE_BOOK: "個人情報ファイル簿",
 }
 BASIS = {
-    Layout.REGISTER: "個人情報の取扱いに関する要綱 第16条",
+    Layout.REGISTER: "山梨県立図書館の個人情報の保護に関する要綱 第16条",
     Layout.APPI_FILE_BOOK: "個人情報の保護に関する法律 第75条",
 }
 _KIND_REGISTER, _KIND_CHANGE, _KIND_ABOLISH, _KIND_DELETE = "登録", "変更", "廃止", "抹消"
@@ -148,7 +148,7 @@ def _dates(entry: RegisterEntry) -> list[Row]:
 
 
 def register_rows(entry: RegisterEntry) -> list[Row]:
-    """The items of 要綱 第16条第1項 in the order of the article, then the dates of 第2項・第4項."""
+    """The items of 山梨県 要綱 第16条第1項 in the order of the article, then the dates of 第2項・第4項."""
     return [
         Row("個人情報取扱事務の名称", entry.name),  # (1)
         Row("個人情報取扱事務の目的", entry.purpose),  # (2)
@@ -157,7 +157,8 @@ def register_rows(entry: RegisterEntry) -> list[Row]:
         Row("保有個人情報の記録項目", _record_items(entry)),  # (5)
         Row("保有個人情報の収集先", _sources(entry)),  # (6)
         *_group(  # (7) 前各号に掲げるもののほか、指定管理者が別に定める事項
-            "指定管理者が別に定める事項",
+            # broken where a reader would break it: the group's column is narrow (_style.css, th.g)
+            "指定管理者が\n別に定める\n事項",
             [
                 ("外部委託の有無", _with_note(entry.outsourced, entry.outsourcing_note)),
                 ("オンライン結合の有無", _with_note(entry.online_connection, entry.online_connection_note)),
@@ -227,12 +228,41 @@ def _field_label(name: str) -> str:
     return _LABELS[name]
 
 
+def _registration(source: Any, *, at: dt.datetime | None = None) -> Change:
+    """The registration of an entry that has no '+' version (made by a data migration, such as the core
+    entries of ``registry.0002_core_entries``): dated by its 登録日, from ``source`` (the entry or its
+    first version)."""
+    start = timezone.make_aware(dt.datetime.combine(source.registered_on, dt.time()))
+    return Change(
+        on=source.registered_on,
+        at=min(start, at) if at is not None else start,
+        entry_number=source.number,
+        entry_name=source.name,
+        kind=_KIND_REGISTER,
+        reason="新規登録",  # as register/services/entries.py records a registration
+    )
+
+
 def _changes_of(records: Sequence[Any]) -> Iterator[Change]:
-    """One entry's history records (oldest first) as changes with the field-by-field difference."""
+    """One entry's history records (oldest first) as changes with the field-by-field difference.
+
+    An entry whose history does not begin with its registration ('+') was made without history: its
+    registration is printed from its 登録日, and its first recorded version as a change (or abolition)
+    whose earlier values were never recorded, so it lists no fields.
+    """
     previous = None
     for record in records:
         fields: list[FieldChange] = []
-        if record.history_type == "+" or previous is None:
+        on: dt.date | None
+        if previous is None and record.history_type != "+":
+            yield _registration(record, at=record.history_date)
+            if record.history_type == "-":
+                kind, on = _KIND_DELETE, timezone.localtime(record.history_date).date()
+            elif record.status == RegisterEntry.Status.ABOLISHED and record.abolished_on is not None:
+                kind, on = _KIND_ABOLISH, record.abolished_on
+            else:
+                kind, on = _KIND_CHANGE, record.changed_on
+        elif record.history_type == "+" or previous is None:
             kind, on = _KIND_REGISTER, record.registered_on
         elif record.history_type == "-":
             kind, on = _KIND_DELETE, timezone.localtime(record.history_date).date()
@@ -269,7 +299,8 @@ def change_log(entry_ids: Iterable[int], *, until: dt.date | None = None) -> dic
     """Every change of the entries, per entry id, oldest first; ``until`` drops those dated later (the
     date of a change is its 登録日, 変更日 or 廃止日; the day it was recorded when it has none).
 
-    One query for all entries: the register's 300 sheets must not cost 300 queries.
+    One query for all the histories (and one for the entries with none): the register's 300 sheets must
+    not cost 300 queries.
     """
     ids = list(entry_ids)
     records: dict[int, list[Any]] = defaultdict(list)
@@ -279,11 +310,14 @@ def change_log(entry_ids: Iterable[int], *, until: dt.date | None = None) -> dic
     for record in qs.iterator(chunk_size=2000):
         records[record.id].append(record)
     result: dict[int, list[Change]] = {}
+    # entries with no history at all (made by a data migration): their registration from 登録日
+    for entry in RegisterEntry.objects.filter(id__in=[i for i in ids if i not in records]):
+        result[entry.pk] = [_registration(entry)]
     for entry_id, history in records.items():
         changes = list(_changes_of(history))
-        if until is not None:
-            changes = [c for c in changes if c.on <= until]
         result[entry_id] = changes
+    if until is not None:
+        result = {pk: [c for c in changes if c.on <= until] for pk, changes in result.items()}
     return result
 
 
@@ -312,15 +346,17 @@ def pdf_context(layout: str, as_of: dt.date) -> dict[str, Any]:
 def render_entry_pdf(
     entry: RegisterEntry, *, as_of: dt.date | None = None, layout: str = Layout.REGISTER
 ) -> bytes:
-    """One entry's sheet (要綱 第16条, or the 個人情報ファイル簿 with ``layout="appi"``), then its history
+    """One entry's sheet (山梨県 要綱 第16条, or the 個人情報ファイル簿 with ``layout="appi"``), then its history
     up to ``as_of`` (default today)."""
     from register.register_pdf import html_document
 
     as_of = as_of or timezone.localdate()
-    context = pdf_context(check_layout(layout), as_of)
-    context["sheet"] = sheet_for(entry, layout)
-    context["changes"] = change_log([entry.pk], until=as_of).get(entry.pk, [])
-    return bytes(html_document(render_to_string("registry/pdf/entry.html", context)).write_pdf())
+    # An official document: in the library's language (Japanese) whatever the reader's (as the print task).
+    with translation.override(settings.LANGUAGE_CODE):
+        context = pdf_context(check_layout(layout), as_of)
+        context["sheet"] = sheet_for(entry, layout)
+        context["changes"] = change_log([entry.pk], until=as_of).get(entry.pk, [])
+        return bytes(html_document(render_to_string("registry/pdf/entry.html", context)).write_pdf())
 
 
 def entries_for_print(*, include_abolished: bool, as_of: dt.date | None = None) -> list[RegisterEntry]:
@@ -336,7 +372,7 @@ def entries_for_print(*, include_abolished: bool, as_of: dt.date | None = None) 
 def render_register_pdf(
     *, layout: str, entries: Sequence[RegisterEntry], as_of: dt.date, progress: Progress | None = None
 ) -> bytes:
-    """The whole register (要綱 第16条 or 法第75条 layout): cover, contents, one sheet per entry, change log.
+    """The whole register (山梨県 要綱 第16条 or 法第75条 layout): cover, contents, one sheet per entry, change log.
     ``progress(percent)`` is called as it goes (see ``register_pdf.render_register``)."""
     from register.register_pdf import render_register
 

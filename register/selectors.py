@@ -1,4 +1,4 @@
-"""Reads of the register: the staff list, the public list (要綱 第16条第5項: open to public inspection) and
+"""Reads of the register: the staff list, the public list (山梨県 要綱 第16条第5項: open to public inspection) and
 the change history with a field-by-field difference in Japanese.
 
 The register holds no personal data, so what differs between staff and the public is which entries
@@ -50,7 +50,7 @@ def entries_for_staff(*, status: str = "", q: str = "") -> QuerySet[RegisterEntr
 
 
 def public_entries(*, q: str = "") -> QuerySet[RegisterEntry]:
-    """What the public sees (要綱 第16条第5項): registered entries only."""
+    """What the public sees (山梨県 要綱 第16条第5項): registered entries only."""
     qs = RegisterEntry.objects.filter(status=RegisterEntry.Status.REGISTERED).order_by("number")
     return _search(qs, q) if q else qs
 

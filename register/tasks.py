@@ -10,7 +10,7 @@ from register.services import printing as print_services
 
 @shared_task(ignore_result=True)
 def render_register_print(print_id: int) -> None:
-    """Render a requested PDF of the whole register (要綱 第16条 / 法第75条); the page polls its progress."""
+    """Render a requested PDF of the whole register (山梨県 要綱 第16条 / 法第75条); the page polls its progress."""
     if type(print_id) is not int:  # ids only: nothing else may travel through the broker
         raise TypeError("render_register_print takes a RegisterPrint id")
     with audit_context(channel="task"):

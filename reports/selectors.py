@@ -1,9 +1,9 @@
 """Annual reports to the board of education, per 年度 (April–March):
 
-(a) the register status report (要綱 第16条第6項: 「第2項の規定による登録の状況について、毎年1回、教育委員会に
+(a) the register status report (山梨県 要綱 第16条第6項: 「第2項の規定による登録の状況について、毎年1回、教育委員会に
     報告をしなければならない」): entries registered, changed and abolished in the year — from the entries
     and their django-simple-history versions — and the register as it stood on 3月31日;
-(b) the 施行状況 report (要綱 第50条: 「毎年1回、この要綱の施行の状況について教育委員会に報告しなければ
+(b) the 施行状況 report (山梨県 要綱 第50条: 「毎年1回、この要綱の施行の状況について教育委員会に報告しなければ
     ならない」): 開示・訂正・利用停止 requests by kind and outcome with the on-time rate, extensions,
     complaints, incidents, each contract's trainings and on-site audits, and the register's changes.
 
@@ -12,7 +12,9 @@ PDF (WeasyPrint, 和暦, page numbers). A download is audited ``annual_report.do
 counts and the register's own entries only — no personal data.
 
 Requests are counted by the 年度 they were *received* in; their outcome is the one known when the
-report is made (a request received in March and decided in April shows its April decision).
+report is made (a request received in March and decided in April shows its April decision). A request
+still undecided whose deadline had passed by the report's cut-off day (the 年度's last day, or today while
+the 年度 runs) counts against the on-time rate: 期限内の決定 = on time / (decided + overdue undecided).
 """
 
 from __future__ import annotations
@@ -26,7 +28,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from disclosure_requests import complaints as complaint_counts
 from disclosure_requests import services as request_services
@@ -38,11 +43,13 @@ from disclosure_requests.models import (
     PrivacyRequest,
     RequestKind,
     RequestStatus,
+    RuleProfile,
 )
-from disclosure_requests.profiles import library_calendar
+from disclosure_requests.profiles import current_profile, library_calendar
 from incidents.models import Incident
 from privacy_admin.audit.services import audit_record
 from privacy_admin.core import hooks
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.calendar import fiscal_year_bounds, fiscal_year_label, fiscal_year_of
 from privacy_admin.core.dates import today
 from privacy_admin.core.pdf import render_pdf
@@ -50,9 +57,9 @@ from register.models import RegisterEntry
 
 REGISTER_STATUS = "register_status"
 ENFORCEMENT = "enforcement"
-REPORTS: dict[str, str] = {
-    REGISTER_STATUS: "個人情報取扱事務登録簿の登録状況報告書",
-    ENFORCEMENT: "個人情報の保護に関する要綱の施行状況報告書",
+REPORTS: dict[str, StrOrPromise] = {
+    REGISTER_STATUS: gettext_lazy("個人情報取扱事務登録簿の登録状況報告書"),
+    ENFORCEMENT: gettext_lazy("施行状況報告書"),
 }
 TEMPLATES: dict[str, str] = {
     REGISTER_STATUS: "registry/reports/pdf/register_status.html",
@@ -62,8 +69,12 @@ FIRST_FISCAL_YEAR = 2000
 
 
 def default_fiscal_year(on: dt.date | None = None) -> int:
-    """The last completed 年度: the one whose report is due (on 2026-06-15 → 2025, i.e. 令和7年度)."""
-    return fiscal_year_of(on or today()) - 1
+    """The 年度 the pages open on: the current one, containing ``on`` (on 2026-06-15 → 2026, i.e. 令和8年度).
+
+    The current year is where the officer's live work is (an overdue request shows up at once); the
+    completed years are one choice away in the picker.
+    """
+    return fiscal_year_of(on or today())
 
 
 def report_years(on: dt.date | None = None) -> list[int]:
@@ -87,7 +98,7 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
-# --- (a) 登録状況 (要綱 第16条第6項) -----------------------------------------------------------------
+# --- (a) 登録状況 (山梨県 要綱 第16条第6項) -----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -220,7 +231,7 @@ def register_status(year: int) -> RegisterStatus:
     )
 
 
-# --- (b) 施行状況 (要綱 第50条) --------------------------------------------------------------------------
+# --- (b) 施行状況 (山梨県 要綱 第50条) --------------------------------------------------------------------------
 
 
 @dataclass
@@ -231,20 +242,27 @@ class KindRow:
     outcomes: list[tuple[str, int]] = field(default_factory=list)
     withdrawn: int = 0
     pending: int = 0
+    overdue: int = 0
     decided: int = 0
     on_time: int = 0
     extensions: int = 0
     special_extensions: int = 0
 
     @property
+    def due(self) -> int:
+        """The requests the on-time rate is taken over: those decided, and those still undecided whose
+        deadline had passed by the report's cut-off day (a late decision not yet made is already late)."""
+        return self.decided + self.overdue
+
+    @property
     def on_time_rate(self) -> str:
-        """「100.0%」, or 「—」 when nothing was decided."""
-        return f"{self.on_time / self.decided * 100:.1f}%" if self.decided else "—"
+        """「100.0%」, or 「—」 when nothing was decided and nothing is overdue."""
+        return f"{self.on_time / self.due * 100:.1f}%" if self.due else "—"
 
     @property
     def outcome_text(self) -> str:
-        shown = [f"{label} {n}件" for label, n in self.outcomes if n]
-        return "、".join(shown) if shown else "—"
+        shown = [_("%(label)s %(n)s件") % {"label": label, "n": n} for label, n in self.outcomes if n]
+        return _("、").join(shown) if shown else "—"
 
 
 @dataclass(frozen=True)
@@ -276,6 +294,7 @@ class EnforcementReport:
     label: str
     start: dt.date
     end: dt.date
+    cutoff: dt.date
     requests: list[KindRow]
     totals: KindRow
     complaints: dict[str, Any]
@@ -294,7 +313,7 @@ def decided_on_time(request: PrivacyRequest, *, calendar: Any = None) -> bool | 
 
     None when it has no final decision. The deadline is the one in force on the day of the decision
     (disclosure_requests.services.request_deadline); a decision while a 補正 stopped the clock is on time.
-    Under a special extension of a 開示 request (要綱 第25条), the decision on a substantial part must also
+    Under a special extension of a 開示 request (山梨県 要綱 第25条), the decision on a substantial part must also
     have been made by the substantial-part deadline.
     """
     final = _final_decision(request)
@@ -313,9 +332,28 @@ def decided_on_time(request: PrivacyRequest, *, calendar: Any = None) -> bool | 
     return on_time
 
 
-def request_rows(year: int) -> tuple[list[KindRow], KindRow]:
-    """Requests received in the 年度, by kind: outcome, withdrawn, pending, on time, extensions."""
+def report_cutoff(year: int, *, on: dt.date | None = None) -> dt.date:
+    """The day an undecided request is judged overdue on: the 年度's last day, or today while it runs."""
+    return min(fiscal_year_bounds(year)[1], on or today())
+
+
+def overdue_undecided(request: PrivacyRequest, *, cutoff: dt.date, calendar: Any = None) -> bool:
+    """Had the deadline in force passed on ``cutoff`` (the deadline day itself still in time) with no
+    decision made? A request whose clock a 補正 has stopped is not overdue."""
+    calendar = calendar if calendar is not None else library_calendar()
+    deadline = request_services.request_deadline(request, cutoff, calendar=calendar)
+    return not deadline.paused and deadline.due_on < cutoff
+
+
+def request_rows(year: int, *, on: dt.date | None = None) -> tuple[list[KindRow], KindRow]:
+    """Requests received in the 年度, by kind: outcome, withdrawn, pending, on time, extensions.
+
+    ``overdue`` counts the undecided requests whose deadline had passed by the cut-off day
+    (:func:`report_cutoff`: the 年度's end, or ``on``/today when earlier); they are counted against the
+    on-time rate, whose denominator is ``decided + overdue``.
+    """
     start, end = fiscal_year_bounds(year)
+    cutoff = report_cutoff(year, on=on)
     calendar = library_calendar()
     qs = (
         PrivacyRequest.objects.filter(received_on__range=(start, end))
@@ -342,18 +380,20 @@ def request_rows(year: int) -> tuple[list[KindRow], KindRow]:
         final = _final_decision(request)
         if final is None or request.status in request_services.OPEN_STATUSES:
             row.pending += 1
+            row.overdue += 1 if overdue_undecided(request, cutoff=cutoff, calendar=calendar) else 0
             continue
         outcome_counts[request.kind][final.outcome] += 1
         row.decided += 1
         row.on_time += 1 if decided_on_time(request, calendar=calendar) else 0
     for kind, row in rows.items():
         row.outcomes = [(str(Outcome(o).label), outcome_counts[kind][o]) for o in OUTCOMES_BY_KIND[kind]]
-    totals = KindRow(kind="", label="合計")
+    totals = KindRow(kind="", label=_("合計"))
     for row in rows.values():
         for name in (
             "received",
             "withdrawn",
             "pending",
+            "overdue",
             "decided",
             "on_time",
             "extensions",
@@ -401,14 +441,15 @@ def contract_rows(year: int) -> list[ContractRow]:
     return rows
 
 
-def enforcement_status(year: int) -> EnforcementReport:
+def enforcement_status(year: int, *, on: dt.date | None = None) -> EnforcementReport:
     start, end = fiscal_year_bounds(year)
-    requests, totals = request_rows(year)
+    requests, totals = request_rows(year, on=on)
     return EnforcementReport(
         year=year,
         label=fiscal_year_label(year),
         start=start,
         end=end,
+        cutoff=report_cutoff(year, on=on),
         requests=requests,
         totals=totals,
         complaints=complaint_counts.complaints_count_by_fiscal_year(year),
@@ -429,7 +470,11 @@ def validate_year(year: object, *, on: dt.date | None = None) -> int:
             {
                 "fiscal_year": [
                     ValidationError(
-                        f"年度は{fiscal_year_label(FIRST_FISCAL_YEAR)}から{fiscal_year_label(current)}の間で選んでください。"
+                        _("年度は%(first_fiscal_year)sから%(current)sの間で選んでください。")
+                        % {
+                            "first_fiscal_year": fiscal_year_label(FIRST_FISCAL_YEAR),
+                            "current": fiscal_year_label(current),
+                        }
                     )
                 ]
             }
@@ -437,13 +482,24 @@ def validate_year(year: object, *, on: dt.date | None = None) -> int:
     return year
 
 
+def _legal_basis() -> dict[str, Any]:
+    """The law of the rule profile in force and its articles (``cite``: full, ``cite_short``), so that the
+    reports cite 山梨県 要綱 第50条 or say nothing where the Act has no article (個人情報の保護に関する法律)."""
+    try:
+        citer = current_profile().citer()
+    except RuleProfile.DoesNotExist:
+        return {"law_name": "", "cite": {}, "cite_short": {}}
+    return {"law_name": citer.law_name, "cite": citer.all_full(), "cite_short": citer.all_short()}
+
+
 def report_context(report: str, year: int) -> dict[str, Any]:
     base = {
-        "title": REPORTS[report],
+        "title": str(REPORTS[report]),
         "library_name": settings.LIBRARY_NAME,
         "library_head": settings.LIBRARY_HEAD,
-        "board": getattr(settings, "LIBRARY_APPEAL_AUTHORITY", "教育委員会"),
+        "board": getattr(settings, "LIBRARY_APPEAL_AUTHORITY", _("教育委員会")),
         "generated_on": today(),
+        **_legal_basis(),
     }
     if report == REGISTER_STATUS:
         return base | {"status": register_status(year)}
@@ -451,17 +507,19 @@ def report_context(report: str, year: int) -> dict[str, Any]:
 
 
 def render_report_pdf(report: str, year: int) -> bytes:
-    return render_pdf(TEMPLATES[report], report_context(report, year))
+    # An official document: in the library's language (Japanese) whatever the reader's.
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_pdf(TEMPLATES[report], report_context(report, year))
 
 
 def report_filename(report: str, year: int) -> str:
     return f"{report.replace('_', '-')}-FY{year}.pdf"
 
 
-def annual_report_download(*, actor: Any, report: str, year: int) -> tuple[bytes, str]:
+def annual_report_download(*, actor: Actor, report: str, year: int) -> tuple[bytes, str]:
     """Render one annual report as PDF and record the download (``annual_report.download``)."""
     if report not in REPORTS:
-        raise ValidationError({"report": [ValidationError("報告書の種類を選んでください。")]})
+        raise ValidationError({"report": [ValidationError(_("報告書の種類を選んでください。"))]})
     year = validate_year(year)
     content = render_report_pdf(report, year)
     with transaction.atomic():

@@ -1,4 +1,4 @@
-"""Annual report pages (要綱 第16条第6項, 第50条): choose a 年度, preview each report, download its PDF.
+"""Annual report pages (山梨県 要綱 第16条第6項, 第50条): choose a 年度, preview each report, download its PDF.
 
 Administrators (who keep the register and make the annual reports, domain §1) and privacy officers (who
 run the requests and incidents the 施行状況 report counts). Anyone else: 403, logged; anonymous: login.
@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from privacy_admin.audit.permissions import role_required
@@ -27,7 +28,7 @@ PREVIEW_BODIES = {
 
 
 def _year(request: HttpRequest) -> tuple[int, bool]:
-    """(the 年度 asked for, True) — or (the last completed 年度, False) when none or a bad one was asked."""
+    """(the 年度 asked for, True) — or (the current 年度, False when a bad one was asked) when none was."""
     raw = request.GET.get("fy", "").strip()
     if not raw:
         return reports.default_fiscal_year(), True
@@ -46,7 +47,7 @@ def _years() -> list[tuple[int, str]]:
 def report_index(request: HttpRequest) -> HttpResponse:
     year, ok = _year(request)
     if not ok:
-        messages.warning(request, "指定された年度が正しくないため、直近の終了した年度を表示しています。")
+        messages.warning(request, _("指定された年度が正しくないため、今年度を表示しています。"))
     start, end = reports.fiscal_year_bounds(year)
     return render(
         request,
@@ -65,7 +66,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
 def _preview(request: HttpRequest, report: str) -> HttpResponse:
     year, ok = _year(request)
     if not ok:
-        messages.warning(request, "指定された年度が正しくないため、直近の終了した年度を表示しています。")
+        messages.warning(request, _("指定された年度が正しくないため、今年度を表示しています。"))
     context = reports.report_context(report, year) | {"year": year, "years": _years(), "report_code": report}
     context |= {
         "summary": context.get("report") or context.get("status"),
@@ -80,7 +81,7 @@ def _pdf(request: HttpRequest, report: str) -> HttpResponse:
     year, ok = _year(request)
     if not ok:
         messages.error(
-            request, "年度が正しくないため、報告書を作成できませんでした。年度を選び直してください。"
+            request, _("年度が正しくないため、報告書を作成できませんでした。年度を選び直してください。")
         )
         return redirect(reverse("annual_reports:index"))
     content, filename = reports.annual_report_download(actor=request.user, report=report, year=year)
@@ -92,7 +93,7 @@ def _pdf(request: HttpRequest, report: str) -> HttpResponse:
 @role_required(*ROLES)
 @require_GET
 def register_status(request: HttpRequest) -> HttpResponse:
-    """Preview of the register status report (要綱 第16条第6項)."""
+    """Preview of the register status report (山梨県 要綱 第16条第6項)."""
     return _preview(request, reports.REGISTER_STATUS)
 
 
@@ -105,7 +106,7 @@ def register_status_pdf(request: HttpRequest) -> HttpResponse:
 @role_required(*ROLES)
 @require_GET
 def enforcement(request: HttpRequest) -> HttpResponse:
-    """Preview of the 施行状況 report (要綱 第50条)."""
+    """Preview of the 施行状況 report (山梨県 要綱 第50条)."""
     return _preview(request, reports.ENFORCEMENT)
 
 

@@ -3,11 +3,11 @@
 One module per stage of a request, re-exported here so that ``services.request_receive(…)`` and
 ``from disclosure_requests.services import …`` read the same as before the split:
 
-- ``intake``: receiving a request, the requester's identity, its number (要綱 第17–18条, 第30–31条, 第37–38条);
-- ``amendments``: 補正 and extensions of the period (要綱 第18条第3項, 第24–25条, 第34–35条, 第41–42条);
-- ``consultation``: 意見照会 to third parties (要綱 第26条);
-- ``decision``: the 決定 (要綱 第19–23条, 第32–33条, 第39–40条);
-- ``carrying_out``: 開示の実施, 訂正, 利用停止, and withdrawal (要綱 第26条第3項, 第27–28条, 第32条, 第36条, 第39条);
+- ``intake``: receiving a request, the requester's identity, its number (山梨県 要綱 第17–18条, 第30–31条, 第37–38条);
+- ``amendments``: 補正 and extensions of the period (山梨県 要綱 第18条第3項, 第24–25条, 第34–35条, 第41–42条);
+- ``consultation``: 意見照会 to third parties (山梨県 要綱 第26条);
+- ``decision``: the 決定 (山梨県 要綱 第19–23条, 第32–33条, 第39–40条);
+- ``carrying_out``: 開示の実施, 訂正, 利用停止, and withdrawal (山梨県 要綱 第26条第3項, 第27–28条, 第32条, 第36条, 第39条);
 - ``reminders``: the deadline reminder to privacy officers;
 - ``deadline_in_force``: the decision deadline every stage recomputes (reads, independent of who asks);
 - ``_common``: the field cleaners and the lock / save / audit steps the stages share.

@@ -12,7 +12,10 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.dates import today as _local_today
 from privacy_admin.core.errors import FieldErrors, refuse
 from privacy_admin.core.text import clean_text
@@ -69,13 +72,13 @@ def _date(
     """A date that is given (when required) and not in the future."""
     if value is None or value == "":
         if required:
-            errors.add(key, f"{label}を入力してください。")
+            errors.add(key, _("%(label)sを入力してください。") % {"label": label})
         return None
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        errors.add(key, f"{label}を正しい日付で入力してください。")
+        errors.add(key, _("%(label)sを正しい日付で入力してください。") % {"label": label})
         return None
     if value > on:
-        errors.add(key, f"{label}に未来の日付は入力できません。")
+        errors.add(key, _("%(label)sに未来の日付は入力できません。") % {"label": label})
         return None
     return value
 
@@ -98,7 +101,7 @@ def _open_status(request: PrivacyRequest) -> str:
 
 def _audit(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     request: PrivacyRequest,
     detail: dict[str, Any] | None = None,
@@ -128,7 +131,7 @@ def _refresh(request: PrivacyRequest) -> None:
         cache.clear()
 
 
-def _save(request: PrivacyRequest, reason: str, *, actor: Any) -> None:
+def _save(request: PrivacyRequest, reason: str, *, actor: Actor) -> None:
     """Save with the step's name (and who took it) on the django-simple-history version."""
     request._change_reason = reason  # type: ignore[attr-defined]
     if getattr(actor, "is_authenticated", False):
@@ -140,11 +143,12 @@ def _require_open(request: PrivacyRequest, what: str) -> None:
     if request.status not in OPEN_STATUSES:
         raise refuse(
             "__all__",
-            f"この請求は「{request.get_status_display()}」のため、{what}はできません。",
+            _("この請求は「%(status)s」のため、%(what)sはできません。")
+            % {"status": request.get_status_display(), "what": what},
         )
 
 
-def request_record_view(*, actor: Any, request: PrivacyRequest, what: str = "detail") -> None:
+def request_record_view(*, actor: Actor, request: PrivacyRequest, what: str = "detail") -> None:
     """Looking at a request shows the requester's personal data: every look leaves a trace."""
     _audit(
         actor=actor, action="privacy_request.view", request=request, detail={"view": what}, standalone=True

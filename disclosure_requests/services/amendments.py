@@ -10,14 +10,16 @@ A 補正 stops the clock from the day after it is asked until the fixed request 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.dates import format_date as _ymd
 from privacy_admin.core.errors import FieldErrors, refuse
 
 from .. import deadlines
+from ..citations import article_of
 from ..models import Amendment, Extension, PrivacyRequest, RequestKind, RequestStatus
 from ..profiles import library_calendar
 from . import _common
@@ -33,18 +35,11 @@ from .deadline_in_force import (
     special_notice_days,
 )
 
-_SPECIAL_ARTICLE: dict[str, str] = {
-    RequestKind.DISCLOSURE: "要綱 第25条",
-    RequestKind.CORRECTION: "要綱 第35条",
-    RequestKind.SUSPENSION: "要綱 第42条",
-}
-
-
-# --- 補正 (要綱 第18条第3項, 第24条第1項ただし書) ---------------------------------------------------
+# --- 補正 (山梨県 要綱 第18条第3項, 第24条第1項ただし書) ---------------------------------------------------
 
 
 def amendment_request(
-    *, actor: Any, request: PrivacyRequest, requested_on: dt.date, what_to_fix: str
+    *, actor: Actor, request: PrivacyRequest, requested_on: dt.date, what_to_fix: str
 ) -> Amendment:
     """Ask the requester to fix a formally defective request (第18条第3項, 第31条第3項, 第38条第3項).
 
@@ -54,9 +49,9 @@ def amendment_request(
     on = _common.today()
     with transaction.atomic():
         req = _lock(request)
-        _require_open(req, "補正の依頼")
+        _require_open(req, _("補正の依頼"))
         errors = FieldErrors()
-        requested = _date(errors, "requested_on", requested_on, label="補正を求めた日", on=on)
+        requested = _date(errors, "requested_on", requested_on, label=_("補正を求めた日"), on=on)
         what = _text(
             errors,
             "what_to_fix",
@@ -64,7 +59,7 @@ def amendment_request(
             model=Amendment,
             required=True,
             multiline=True,
-            message="補正を求める事項を入力してください。補正の参考となる情報を示します（要綱 第18条第3項）。",
+            message=_("補正を求める事項を入力してください。補正の参考となる情報を示します。"),
         )
         errors.raise_if_any()
         assert requested is not None
@@ -82,8 +77,11 @@ def amendment_request(
         if not current.paused and requested > current.due_on:
             raise refuse(
                 "requested_on",
-                f"決定期限（{_ymd(current.due_on)}）を過ぎてから補正を求めることはできません。"
-                "補正に要した日数だけが期間に算入されません（要綱 第24条第1項ただし書）。",
+                _(
+                    "決定期限（%(due_on)s）を過ぎてから補正を求めることはできません。補正に要した日数だけが期間に算入されません"
+                    "（%(article)sただし書）。"
+                )
+                % {"due_on": _ymd(current.due_on), "article": article_of(req.profile, f"{req.kind}_period")},
             )
         reply_by = deadlines.requester_deadline(
             requested, req.profile.amendment_reply_days, calendar=calendar
@@ -104,17 +102,17 @@ def amendment_request(
     return amendment
 
 
-def amendment_complete(*, actor: Any, amendment: Amendment, completed_on: dt.date) -> Amendment:
+def amendment_complete(*, actor: Actor, amendment: Amendment, completed_on: dt.date) -> Amendment:
     """Record the day the fixed request arrived: the clock runs again, later by the days it took."""
     on = _common.today()
     with transaction.atomic():
         req = _lock(amendment.request_id)
         row = Amendment.objects.select_for_update().get(pk=amendment.pk)
         if row.completed_on is not None:
-            raise refuse("completed_on", "この補正は既に完了しています。")
-        _require_open(req, "補正の完了の記録")
+            raise refuse("completed_on", _("この補正は既に完了しています。"))
+        _require_open(req, _("補正の完了の記録"))
         errors = FieldErrors()
-        completed = _date(errors, "completed_on", completed_on, label="補正の完了日", on=on)
+        completed = _date(errors, "completed_on", completed_on, label=_("補正の完了日"), on=on)
         errors.raise_if_any()
         assert completed is not None
         others = [deadlines.Pause(a.requested_on, a.completed_on) for a in req.amendments.exclude(pk=row.pk)]
@@ -147,27 +145,28 @@ def amendment_complete(*, actor: Any, amendment: Amendment, completed_on: dt.dat
     return amendment
 
 
-# --- extensions (要綱 第24条第2項, 第25条, 第34–35条, 第41–42条) ----------------------------------
+# --- extensions (山梨県 要綱 第24条第2項, 第25条, 第34–35条, 第41–42条) ----------------------------------
 
 
 def request_extend(
-    *, actor: Any, request: PrivacyRequest, days: int, reason: str, notified_on: dt.date
+    *, actor: Actor, request: PrivacyRequest, days: int, reason: str, notified_on: dt.date
 ) -> Extension:
     """Extend the deadline for good reason, up to the profile's maximum in total, by a written notice
     given before the deadline (第24条第2項: 15 days; 第34条第2項, 第41条第2項: 30 days)."""
     on = _common.today()
     with transaction.atomic():
         req = _lock(request)
-        _require_open(req, "期限の延長")
+        _require_open(req, _("期限の延長"))
         if req.special_extension:
             raise refuse(
                 "__all__",
-                f"期限の特例（{_SPECIAL_ARTICLE[req.kind]}）を適用しているため、通常の延長はできません。",
+                _("期限の特例（%(value)s）を適用しているため、通常の延長はできません。")
+                % {"value": article_of(req.profile, f"{req.kind}_special")},
             )
         errors = FieldErrors()
         if isinstance(days, bool) or not isinstance(days, int):
-            errors.add("days", "延長日数は整数で入力してください。")
-        notified = _date(errors, "notified_on", notified_on, label="延長の通知日", on=on)
+            errors.add("days", _("延長日数は整数で入力してください。"))
+        notified = _date(errors, "notified_on", notified_on, label=_("延長の通知日"), on=on)
         text = _text(errors, "reason", reason, model=Extension, required=False, multiline=True)
         errors.raise_if_any()
         assert notified is not None
@@ -181,6 +180,7 @@ def request_extend(
                 max_days=extension_max_days(req.profile, req.kind),
                 received_on=req.received_on,
                 kind=req.kind,
+                article=article_of(req.profile, f"{req.kind}_extension"),
             )
         except deadlines.DeadlineError as exc:
             raise refuse(exc.field, str(exc)) from None
@@ -201,7 +201,7 @@ def request_extend(
 
 def request_extend_special(
     *,
-    actor: Any,
+    actor: Actor,
     request: PrivacyRequest,
     reason: str,
     notified_on: dt.date,
@@ -216,11 +216,11 @@ def request_extend_special(
     on = _common.today()
     with transaction.atomic():
         req = _lock(request)
-        _require_open(req, "期限の特例延長")
+        _require_open(req, _("期限の特例延長"))
         if req.special_extension:
-            raise refuse("__all__", "この請求には既に期限の特例を適用しています。")
+            raise refuse("__all__", _("この請求には既に期限の特例を適用しています。"))
         errors = FieldErrors()
-        notified = _date(errors, "notified_on", notified_on, label="特例延長の通知日", on=on)
+        notified = _date(errors, "notified_on", notified_on, label=_("特例延長の通知日"), on=on)
         text = _text(
             errors,
             "reason",
@@ -228,17 +228,21 @@ def request_extend_special(
             model=Extension,
             required=True,
             multiline=True,
-            message=f"特例を適用する理由を入力してください。理由は書面で通知します（{_SPECIAL_ARTICLE[req.kind]}）。",
+            message=_("特例を適用する理由を入力してください。理由は書面で通知します（%(value)s）。")
+            % {"value": article_of(req.profile, f"{req.kind}_special")},
         )
         remainder: dt.date | None = None
         if remainder_due_on in (None, ""):
             errors.add(
                 "remainder_due_on",
-                "残りの部分（訂正・利用停止では決定全体）の決定期限を入力してください。"
-                f"この期限は書面で通知します（{_SPECIAL_ARTICLE[req.kind]}）。",
+                _(
+                    "残りの部分（訂正・利用停止では決定全体）の決定期限を入力してください。この期限は書面で通知します（%(value)s）"
+                    "。"
+                )
+                % {"value": article_of(req.profile, f"{req.kind}_special")},
             )
         elif isinstance(remainder_due_on, dt.datetime) or not isinstance(remainder_due_on, dt.date):
-            errors.add("remainder_due_on", "決定期限を正しい日付で入力してください。")
+            errors.add("remainder_due_on", _("決定期限を正しい日付で入力してください。"))
         else:
             remainder = remainder_due_on
         errors.raise_if_any()
@@ -248,22 +252,32 @@ def request_extend_special(
         if notified < req.received_on:
             raise refuse(
                 "notified_on",
-                f"特例延長の通知日（{_ymd(notified)}）が請求の受付日（{_ymd(req.received_on)}）より前です。",
+                _("特例延長の通知日（%(notified)s）が請求の受付日（%(received_on)s）より前です。")
+                % {"notified": _ymd(notified), "received_on": _ymd(req.received_on)},
             )
         if notified > notice.due_on:
             raise refuse(
                 "notified_on",
-                f"期限の特例は、請求があった日から{special_notice_days(req.profile, req.kind)}日以内"
-                f"（補正の日数を除き、{_ymd(notice.due_on)}まで）に通知しなければなりません"
-                f"（{_SPECIAL_ARTICLE[req.kind]}）。",
+                _(
+                    "期限の特例は、請求があった日から%(profile)s日以内（補正の日数を除き、%(due_on)sまで）に通知しなければなりません（%(value)s）"
+                    "。"
+                )
+                % {
+                    "profile": special_notice_days(req.profile, req.kind),
+                    "due_on": _ymd(notice.due_on),
+                    "value": article_of(req.profile, f"{req.kind}_special"),
+                },
             )
         ordinary = ordinary_deadline(req, today=notified, calendar=calendar, with_extensions=False)
         floor = substantial if req.kind == RequestKind.DISCLOSURE else ordinary
         if remainder <= floor.due_on:
-            what = "相当の部分を決定する期限" if req.kind == RequestKind.DISCLOSURE else "通常の決定期限"
+            what = (
+                _("相当の部分を決定する期限") if req.kind == RequestKind.DISCLOSURE else _("通常の決定期限")
+            )
             raise refuse(
                 "remainder_due_on",
-                f"決定期限は、{what}（{_ymd(floor.due_on)}）より後の日にしてください。",
+                _("決定期限は、%(what)s（%(due_on)s）より後の日にしてください。")
+                % {"what": what, "due_on": _ymd(floor.due_on)},
             )
         extension = Extension.objects.create(
             request=req,

@@ -9,15 +9,17 @@ a request withdrawn before its decision. Each closes the request.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.calendar import Calendar
 from privacy_admin.core.dates import format_date as _ymd
 from privacy_admin.core.errors import FieldErrors, refuse
 
 from .. import deadlines
+from ..citations import article_of
 from ..models import (
     CorrectionExecution,
     Decision,
@@ -68,7 +70,7 @@ def earliest_disclosure_on(request: PrivacyRequest) -> dt.date | None:
 
 def disclosure_carry_out(
     *,
-    actor: Any,
+    actor: Actor,
     request: PrivacyRequest,
     method: str,
     method_requested_on: dt.date,
@@ -83,32 +85,38 @@ def disclosure_carry_out(
     with transaction.atomic():
         req = _lock(request)
         if req.kind != RequestKind.DISCLOSURE:
-            raise refuse("__all__", "開示の実施は開示請求についてのみ記録します。")
+            raise refuse("__all__", _("開示の実施は開示請求についてのみ記録します。"))
         decision = _disclosing_decision(req)
         if req.status != RequestStatus.DECIDED or decision is None:
             if DisclosureExecution.objects.filter(request=req).exists():
-                raise refuse("__all__", "この請求の開示は既に実施済みです。")
+                raise refuse("__all__", _("この請求の開示は既に実施済みです。"))
             raise refuse(
                 "__all__",
-                "開示の実施は、全部開示または部分開示の決定の後に記録します（要綱 第23条・第27条）。",
+                _("開示の実施は、全部開示または部分開示の決定の後に記録します。"),
             )
         errors = FieldErrors()
         method = _choice(
-            errors, "method", method, DisclosureExecution.Method.values, "開示の実施方法を選んでください。"
+            errors, "method", method, DisclosureExecution.Method.values, _("開示の実施方法を選んでください。")
         )
-        requested = _date(errors, "method_requested_on", method_requested_on, label="実施方法の申出日", on=on)
-        carried = _date(errors, "carried_out_on", carried_out_on, label="開示の実施日", on=on)
+        requested = _date(
+            errors, "method_requested_on", method_requested_on, label=_("実施方法の申出日"), on=on
+        )
+        carried = _date(errors, "carried_out_on", carried_out_on, label=_("開示の実施日"), on=on)
         basis = _text(errors, "fee_basis", fee_basis, model=DisclosureExecution, required=False)
         if isinstance(fee_yen, bool) or not isinstance(fee_yen, int):
-            errors.add("fee_yen", "費用は円単位の整数で入力してください。")
+            errors.add("fee_yen", _("費用は円単位の整数で入力してください。"))
         elif fee_yen < 0:
-            errors.add("fee_yen", "費用に負の金額は入力できません。")
+            errors.add("fee_yen", _("費用に負の金額は入力できません。"))
         elif fee_yen > MAX_FEE_YEN:
-            errors.add("fee_yen", f"費用が大きすぎます（{MAX_FEE_YEN:,}円以下）。入力を確認してください。")
+            errors.add(
+                "fee_yen",
+                _("費用が大きすぎます（%(max_fee_yen)s円以下）。入力を確認してください。")
+                % {"max_fee_yen": format(MAX_FEE_YEN, ",")},
+            )
         elif fee_yen > 0 and not basis:
             errors.add(
                 "fee_basis",
-                "費用を徴収する場合は、実費の内訳（写しの枚数・送料など）を入力してください（要綱 第28条）。",
+                _("費用を徴収する場合は、実費の内訳（写しの枚数・送料など）を入力してください。"),
             )
         calendar = library_calendar()
         last_day = deadlines.requester_deadline(
@@ -116,21 +124,29 @@ def disclosure_carry_out(
         )
         if requested is not None:
             if requested < req.received_on:
-                errors.add("method_requested_on", "実施方法の申出日が請求の受付日より前です。")
+                errors.add("method_requested_on", _("実施方法の申出日が請求の受付日より前です。"))
             elif requested > last_day:
                 errors.add(
                     "method_requested_on",
-                    f"実施方法の申出は、開示決定の通知があった日から{req.profile.method_choice_days}日以内"
-                    f"（{_ymd(last_day)}まで）にしなければなりません（要綱 第27条第3項）。"
-                    "期間を過ぎた申出は受け付けられません。",
+                    _(
+                        "実施方法の申出は、開示決定の通知があった日から%(method_choice_days)s日以内（%(last_day)sまで）"
+                        "にしなければなりません（%(article)s）。期間を過ぎた申出は受け付けられません。"
+                    )
+                    % {
+                        "method_choice_days": req.profile.method_choice_days,
+                        "last_day": _ymd(last_day),
+                        "article": article_of(req.profile, "method_choice"),
+                    },
                 )
         if carried is not None:
             if carried < decision.decided_on:
                 errors.add(
-                    "carried_out_on", f"開示の実施日が決定日（{_ymd(decision.decided_on)}）より前です。"
+                    "carried_out_on",
+                    _("開示の実施日が決定日（%(decided_on)s）より前です。")
+                    % {"decided_on": _ymd(decision.decided_on)},
                 )
             elif requested is not None and carried < requested:
-                errors.add("carried_out_on", "開示の実施日が実施方法の申出日より前です。")
+                errors.add("carried_out_on", _("開示の実施日が実施方法の申出日より前です。"))
             elif req.consultations.filter(objected=True).exists():
                 earliest = deadlines.earliest_disclosure_after_objection(
                     decision.decided_on, req.profile.third_party_wait_days
@@ -138,9 +154,14 @@ def disclosure_carry_out(
                 if carried < earliest:
                     errors.add(
                         "carried_out_on",
-                        "第三者が開示に反対する意見書を提出しているため、開示決定の日と開示を実施する日との間に"
-                        f"少なくとも2週間を置かなければなりません。実施できるのは{_ymd(earliest)}以降です"
-                        "（要綱 第26条第3項）。",
+                        _(
+                            "第三者が開示に反対する意見書を提出しているため、開示決定の日と開示を実施する日との間に少なくとも2週間を置かなければなりません。"
+                            "実施できるのは%(earliest)s以降です（%(article)s）。"
+                        )
+                        % {
+                            "earliest": _ymd(earliest),
+                            "article": article_of(req.profile, "third_party_wait"),
+                        },
                     )
         errors.raise_if_any()
         assert requested is not None and carried is not None
@@ -172,7 +193,7 @@ def _granting_decision(request: PrivacyRequest, outcome: str) -> Decision | None
 
 def correction_carry_out(
     *,
-    actor: Any,
+    actor: Actor,
     request: PrivacyRequest,
     corrected_on: dt.date,
     what_was_corrected: str,
@@ -185,19 +206,21 @@ def correction_carry_out(
     with transaction.atomic():
         req = _lock(request)
         if req.kind != RequestKind.CORRECTION:
-            raise refuse("__all__", "訂正の実施は訂正請求についてのみ記録します。")
+            raise refuse("__all__", _("訂正の実施は訂正請求についてのみ記録します。"))
         if CorrectionExecution.objects.filter(request=req).exists():
-            raise refuse("__all__", "この請求の訂正は既に実施済みです。")
+            raise refuse("__all__", _("この請求の訂正は既に実施済みです。"))
         decision = _granting_decision(req, Outcome.CORRECT)
         if req.status != RequestStatus.DECIDED or decision is None:
-            raise refuse(
-                "__all__", "訂正の実施は、「訂正する」旨の決定の後に記録します（要綱 第33条第1項）。"
-            )
+            raise refuse("__all__", _("訂正の実施は、「訂正する」旨の決定の後に記録します。"))
         errors = FieldErrors()
         M = CorrectionExecution
-        corrected = _date(errors, "corrected_on", corrected_on, label="訂正の実施日", on=on)
+        corrected = _date(errors, "corrected_on", corrected_on, label=_("訂正の実施日"), on=on)
         if corrected is not None and corrected < decision.decided_on:
-            errors.add("corrected_on", f"訂正の実施日が決定日（{_ymd(decision.decided_on)}）より前です。")
+            errors.add(
+                "corrected_on",
+                _("訂正の実施日が決定日（%(decided_on)s）より前です。")
+                % {"decided_on": _ymd(decision.decided_on)},
+            )
         what = _text(
             errors,
             "what_was_corrected",
@@ -205,26 +228,27 @@ def correction_carry_out(
             model=M,
             required=True,
             multiline=True,
-            message="訂正した内容を入力してください。",
+            message=_("訂正した内容を入力してください。"),
         )
         to = _text(errors, "recipients", recipients, model=M, required=False, multiline=True)
         notified = _date(
             errors,
             "recipients_notified_on",
             recipients_notified_on,
-            label="提供先への通知日",
+            label=_("提供先への通知日"),
             required=False,
             on=on,
         )
         if to and notified is None and "recipients_notified_on" not in errors:
             errors.add(
                 "recipients_notified_on",
-                "提供先に訂正を通知した日を入力してください（要綱 第36条: 遅滞なく書面で通知）。",
+                _("提供先に訂正を通知した日を入力してください（%(article)s: 遅滞なく書面で通知）。")
+                % {"article": article_of(req.profile, "correction_recipients")},
             )
         if notified is not None and not to:
-            errors.add("recipients", "通知した提供先を入力してください。")
+            errors.add("recipients", _("通知した提供先を入力してください。"))
         if notified is not None and corrected is not None and notified < corrected:
-            errors.add("recipients_notified_on", "提供先への通知日が訂正の実施日より前です。")
+            errors.add("recipients_notified_on", _("提供先への通知日が訂正の実施日より前です。"))
         errors.raise_if_any()
         assert corrected is not None
         execution = CorrectionExecution.objects.create(
@@ -247,7 +271,7 @@ def correction_carry_out(
     return execution
 
 
-def suspension_carry_out(*, actor: Any, request: PrivacyRequest, carried_out_on: dt.date) -> PrivacyRequest:
+def suspension_carry_out(*, actor: Actor, request: PrivacyRequest, carried_out_on: dt.date) -> PrivacyRequest:
     """Carry out a 利用停止する decision (第39条): stop using, erase or stop providing, as decided.
 
     There is no table of its own: the date is kept on the request (``suspension_carried_out_on``) and in
@@ -257,17 +281,20 @@ def suspension_carry_out(*, actor: Any, request: PrivacyRequest, carried_out_on:
     with transaction.atomic():
         req = _lock(request)
         if req.kind != RequestKind.SUSPENSION:
-            raise refuse("__all__", "利用停止の実施は利用停止請求についてのみ記録します。")
+            raise refuse("__all__", _("利用停止の実施は利用停止請求についてのみ記録します。"))
         decision = _granting_decision(req, Outcome.SUSPEND)
         if req.status != RequestStatus.DECIDED or decision is None:
             raise refuse(
-                "__all__", "利用停止の実施は、「利用停止する」旨の決定の後に記録します（要綱 第40条第1項）。"
+                "__all__",
+                _("利用停止の実施は、「利用停止する」旨の決定の後に記録します。"),
             )
         errors = FieldErrors()
-        carried = _date(errors, "carried_out_on", carried_out_on, label="利用停止の実施日", on=on)
+        carried = _date(errors, "carried_out_on", carried_out_on, label=_("利用停止の実施日"), on=on)
         if carried is not None and carried < decision.decided_on:
             errors.add(
-                "carried_out_on", f"利用停止の実施日が決定日（{_ymd(decision.decided_on)}）より前です。"
+                "carried_out_on",
+                _("利用停止の実施日が決定日（%(decided_on)s）より前です。")
+                % {"decided_on": _ymd(decision.decided_on)},
             )
         errors.raise_if_any()
         assert carried is not None
@@ -285,17 +312,21 @@ def suspension_carry_out(*, actor: Any, request: PrivacyRequest, carried_out_on:
     return request
 
 
-def request_withdraw(*, actor: Any, request: PrivacyRequest, on: dt.date) -> PrivacyRequest:
+def request_withdraw(*, actor: Actor, request: PrivacyRequest, on: dt.date) -> PrivacyRequest:
     """The requester withdrew the request before its decision. The day is kept on the request
     (``withdrawn_on``) and in the access log."""
     now = _common.today()
     with transaction.atomic():
         req = _lock(request)
-        _require_open(req, "取下げ")
+        _require_open(req, _("取下げ"))
         errors = FieldErrors()
-        day = _date(errors, "on", on, label="取下げの日", on=now)
+        day = _date(errors, "on", on, label=_("取下げの日"), on=now)
         if day is not None and day < req.received_on:
-            errors.add("on", f"取下げの日が受付日（{_ymd(req.received_on)}）より前です。")
+            errors.add(
+                "on",
+                _("取下げの日が受付日（%(received_on)s）より前です。")
+                % {"received_on": _ymd(req.received_on)},
+            )
         errors.raise_if_any()
         assert day is not None
         req.status = RequestStatus.WITHDRAWN

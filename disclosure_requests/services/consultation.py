@@ -8,10 +8,11 @@ the third party is told at once (第26条第3項; enforced in ``carrying_out``).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.dates import format_date as _ymd
 from privacy_admin.core.errors import FieldErrors, refuse
 
@@ -25,7 +26,7 @@ from .deadline_in_force import _store_deadline
 
 def consultation_send(
     *,
-    actor: Any,
+    actor: Actor,
     request: PrivacyRequest,
     third_party_name: str,
     third_party_address: str,
@@ -38,8 +39,8 @@ def consultation_send(
     with transaction.atomic():
         req = _lock(request)
         if req.kind != RequestKind.DISCLOSURE:
-            raise refuse("__all__", "第三者への意見照会は開示請求についてのみ行います（要綱 第26条）。")
-        _require_open(req, "第三者への意見照会")
+            raise refuse("__all__", _("第三者への意見照会は開示請求についてのみ行います。"))
+        _require_open(req, _("第三者への意見照会"))
         errors = FieldErrors()
         M = ThirdPartyConsultation
         name = _text(
@@ -48,7 +49,7 @@ def consultation_send(
             third_party_name,
             model=M,
             required=True,
-            message="照会する第三者の氏名または名称を入力してください。",
+            message=_("照会する第三者の氏名または名称を入力してください。"),
         )
         address = _text(errors, "third_party_address", third_party_address, model=M, required=False)
         info = _text(
@@ -58,11 +59,15 @@ def consultation_send(
             model=M,
             required=True,
             multiline=True,
-            message="第三者に関する情報の内容を入力してください（要綱 第26条第1項）。",
+            message=_("第三者に関する情報の内容を入力してください。"),
         )
-        sent = _date(errors, "sent_on", sent_on, label="照会日", on=on)
+        sent = _date(errors, "sent_on", sent_on, label=_("照会日"), on=on)
         if sent is not None and sent < req.received_on:
-            errors.add("sent_on", f"照会日が請求の受付日（{_ymd(req.received_on)}）より前です。")
+            errors.add(
+                "sent_on",
+                _("照会日が請求の受付日（%(received_on)s）より前です。")
+                % {"received_on": _ymd(req.received_on)},
+            )
         errors.raise_if_any()
         assert sent is not None
         calendar = library_calendar()
@@ -93,7 +98,7 @@ def consultation_send(
 
 
 def consultation_record_opinion(
-    *, actor: Any, consultation: ThirdPartyConsultation, received_on: dt.date, objected: bool
+    *, actor: Actor, consultation: ThirdPartyConsultation, received_on: dt.date, objected: bool
 ) -> ThirdPartyConsultation:
     """The third party's written opinion arrived. An objection means at least two weeks between a
     disclosure decision and carrying it out, and the third party is told at once (第26条第3項)."""
@@ -102,15 +107,21 @@ def consultation_record_opinion(
         req = _lock(consultation.request_id)
         row = ThirdPartyConsultation.objects.select_for_update().get(pk=consultation.pk)
         if row.opinion_received_on is not None:
-            raise refuse("received_on", "この照会の意見書は既に受領済みとして記録されています。")
+            raise refuse("received_on", _("この照会の意見書は既に受領済みとして記録されています。"))
         if req.status in (RequestStatus.CLOSED, RequestStatus.WITHDRAWN):
-            raise refuse("__all__", f"この請求は「{req.get_status_display()}」のため、記録できません。")
+            raise refuse(
+                "__all__",
+                _("この請求は「%(status)s」のため、記録できません。") % {"status": req.get_status_display()},
+            )
         errors = FieldErrors()
-        received = _date(errors, "received_on", received_on, label="意見書の受領日", on=on)
+        received = _date(errors, "received_on", received_on, label=_("意見書の受領日"), on=on)
         if received is not None and received < row.sent_on:
-            errors.add("received_on", f"意見書の受領日が照会日（{_ymd(row.sent_on)}）より前です。")
+            errors.add(
+                "received_on",
+                _("意見書の受領日が照会日（%(sent_on)s）より前です。") % {"sent_on": _ymd(row.sent_on)},
+            )
         if not isinstance(objected, bool):
-            errors.add("objected", "開示に反対かどうかを選んでください。")
+            errors.add("objected", _("開示に反対かどうかを選んでください。"))
         errors.raise_if_any()
         assert received is not None
         row.opinion_received_on = received

@@ -2,8 +2,8 @@
 
 The rule profile fixed at intake gives the periods (a later switch of the library's profile does not
 move a running deadline); the pure rules in ``disclosure_requests.deadlines`` and the library's calendar
-give the dates. Ordinary: receipt + 15/30 days + 補正 days + extensions (要綱 第24条, 第34条, 第41条);
-期限の特例 (要綱 第25条, 第35条, 第42条). ``_store_deadline`` recomputes the cached ``due_on`` /
+give the dates. Ordinary: receipt + 15/30 days + 補正 days + extensions (山梨県 要綱 第24条, 第34条, 第41条);
+期限の特例 (山梨県 要綱 第25条, 第35条, 第42条). ``_store_deadline`` recomputes the cached ``due_on`` /
 ``clock_stopped`` after every change.
 """
 
@@ -27,7 +27,7 @@ def _profile_days(profile: RuleProfile, kind: str, period: str) -> int:
 
 
 def base_days(profile: RuleProfile, kind: str) -> int:
-    """The ordinary decision period (要綱 第24条第1項 / 第34条第1項 / 第41条第1項)."""
+    """The ordinary decision period (山梨県 要綱 第24条第1項 / 第34条第1項 / 第41条第1項)."""
     return _profile_days(profile, kind, "days")
 
 

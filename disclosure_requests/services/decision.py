@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.errors import FieldErrors
 
+from ..citations import article_of
 from ..models import (
     OUTCOMES_BY_KIND,
     Decision,
@@ -30,21 +32,15 @@ from ._common import _audit, _choice, _date, _lock, _open_status, _refresh, _req
 from .deadline_in_force import _has_partial_scope_decision, _store_deadline, request_deadline
 
 # Outcomes that grant what was asked: every other outcome states its reason in the letter
-# (要綱 第23条第3項, 第33条第3項, 第40条第3項).
+# (山梨県 要綱 第23条第3項, 第33条第3項, 第40条第3項).
 GRANTING_OUTCOMES = frozenset({Outcome.FULL, Outcome.CORRECT, Outcome.SUSPEND})
 # 部分開示 and 不開示 withhold information, so they name at least one category of 第19条.
 WITHHOLDING_OUTCOMES = frozenset({Outcome.PARTIAL, Outcome.REFUSED})
 
-_REASON_ARTICLE: dict[str, str] = {
-    RequestKind.DISCLOSURE: "要綱 第23条第3項",
-    RequestKind.CORRECTION: "要綱 第33条第3項",
-    RequestKind.SUSPENSION: "要綱 第40条第3項",
-}
-
 
 def request_decide(
     *,
-    actor: Any,
+    actor: Actor,
     request: PrivacyRequest,
     outcome: str,
     decided_on: dt.date,
@@ -64,7 +60,7 @@ def request_decide(
     on = _common.today()
     with transaction.atomic():
         req = _lock(request)
-        _require_open(req, "決定の記録")
+        _require_open(req, _("決定の記録"))
         errors = FieldErrors()
         allowed = OUTCOMES_BY_KIND[req.kind]
         outcome = _choice(
@@ -72,13 +68,15 @@ def request_decide(
             "outcome",
             outcome,
             allowed,
-            f"{req.get_kind_display()}に対する決定を選んでください（"
-            + "・".join(str(Outcome(o).label) for o in allowed)
-            + "）。",
+            _("%(kind)sに対する決定を選んでください（%(choices)s）。")
+            % {
+                "kind": req.get_kind_display(),
+                "choices": _("・").join(str(Outcome(o).label) for o in allowed),
+            },
         )
-        decided = _date(errors, "decided_on", decided_on, label="決定日", on=on)
+        decided = _date(errors, "decided_on", decided_on, label=_("決定日"), on=on)
         if decided is not None and decided < req.received_on:
-            errors.add("decided_on", "決定日が受付日より前です。")
+            errors.add("decided_on", _("決定日が受付日より前です。"))
         text = _text(errors, "reason_text", reason_text, model=Decision, required=False, multiline=True)
         content = _text(
             errors,
@@ -89,12 +87,12 @@ def request_decide(
             multiline=True,
         )
         if isinstance(reasons, str) or not isinstance(reasons, Iterable):
-            errors.add("reasons", "不開示の理由区分は一覧から選んでください。")
+            errors.add("reasons", _("不開示の理由区分は一覧から選んでください。"))
             reasons = ()
         chosen: list[str] = []
         for value in reasons:
             if value not in WithholdingReason.values:
-                errors.add("reasons", "不開示の理由区分は一覧（要綱 第19条各号）から選んでください。")
+                errors.add("reasons", _("不開示の理由区分は一覧から選んでください。"))
                 break
             if value not in chosen:
                 chosen.append(value)
@@ -103,36 +101,42 @@ def request_decide(
             if outcome not in GRANTING_OUTCOMES and not text:
                 errors.add(
                     "reason_text",
-                    f"「{Outcome(outcome).label}」の決定には理由を記載してください（{_REASON_ARTICLE[req.kind]}）。",
+                    _("「%(label)s」の決定には理由を記載してください（%(value)s）。")
+                    % {
+                        "label": Outcome(outcome).label,
+                        "value": article_of(req.profile, f"{req.kind}_reasons", f"{req.kind}_decision"),
+                    },
                 )
             if outcome in WITHHOLDING_OUTCOMES and not chosen:
                 errors.add(
                     "reasons",
-                    f"「{Outcome(outcome).label}」の決定には、不開示情報の区分（要綱 第19条各号）を1つ以上選んでください。",
+                    _("「%(label)s」の決定には、不開示情報の区分を1つ以上選んでください。")
+                    % {"label": Outcome(outcome).label},
                 )
             if chosen and (req.kind != RequestKind.DISCLOSURE or outcome in (Outcome.FULL, Outcome.NOT_HELD)):
                 errors.add(
-                    "reasons", "不開示の理由区分は、部分開示・不開示・存否応答拒否の決定でだけ選べます。"
+                    "reasons", _("不開示の理由区分は、部分開示・不開示・存否応答拒否の決定でだけ選べます。")
                 )
             if reason_lapses_on is not None and outcome in GRANTING_OUTCOMES:
                 errors.add(
-                    "reason_lapses_on", "理由がなくなる時期は、請求を認めない部分がある決定でだけ入力します。"
+                    "reason_lapses_on",
+                    _("理由がなくなる時期は、請求を認めない部分がある決定でだけ入力します。"),
                 )
         if reason_lapses_on is not None:
             if isinstance(reason_lapses_on, dt.datetime) or not isinstance(reason_lapses_on, dt.date):
-                errors.add("reason_lapses_on", "理由がなくなる時期を正しい日付で入力してください。")
+                errors.add("reason_lapses_on", _("理由がなくなる時期を正しい日付で入力してください。"))
             elif decided is not None and reason_lapses_on <= decided:
-                errors.add("reason_lapses_on", "理由がなくなる時期は決定日より後の日にしてください。")
+                errors.add("reason_lapses_on", _("理由がなくなる時期は決定日より後の日にしてください。"))
         if not isinstance(is_partial_scope, bool):
-            errors.add("is_partial_scope", "相当の部分についての決定かどうかを選んでください。")
+            errors.add("is_partial_scope", _("相当の部分についての決定かどうかを選んでください。"))
         elif is_partial_scope:
             if req.kind != RequestKind.DISCLOSURE or not req.special_extension:
                 errors.add(
                     "is_partial_scope",
-                    "相当の部分についての決定は、期限の特例（要綱 第25条）を適用した開示請求でだけ記録できます。",
+                    _("相当の部分についての決定は、期限の特例を適用した開示請求でだけ記録できます。"),
                 )
             elif _has_partial_scope_decision(req):
-                errors.add("is_partial_scope", "相当の部分についての決定は既に記録されています。")
+                errors.add("is_partial_scope", _("相当の部分についての決定は既に記録されています。"))
         errors.raise_if_any()
         assert decided is not None
         calendar = library_calendar()

@@ -12,18 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from patrons import selectors as patron_selectors
 from patrons import services as patron_services
-from privacy_admin.core.dates import era_year_code
+from privacy_admin.core.actor import Actor, user_of
 from privacy_admin.core.dates import format_date as _ymd
 from privacy_admin.core.errors import FieldErrors, refuse
-from privacy_admin.core.numbering import create_numbered, next_number
+from privacy_admin.core.numbering import create_numbered, next_number, record_prefix
 
 from .. import deadlines
+from ..citations import article_of
 from ..models import (
     Channel,
     DisclosureExecution,
@@ -46,18 +47,13 @@ KIND_SHORT: dict[str, str] = {
     RequestKind.SUSPENSION: "利用停止",
 }
 
-# Articles quoted in messages, by kind.
-_WINDOW_ARTICLE: dict[str, str] = {
-    RequestKind.CORRECTION: "要綱 第30条第3項",
-    RequestKind.SUSPENSION: "要綱 第37条第3項",
-}
 
 # A long run of digits in a free-text document field is most likely a document's number: never kept.
 _DOCUMENT_NUMBER = re.compile(r"[0-9０-９]{4,}")
 
 
 def request_identity_documents() -> list[tuple[str, str]]:
-    """The identity documents a requester (or representative) may show (要綱 第18条第2項).
+    """The identity documents a requester (or representative) may show (山梨県 要綱 第18条第2項).
 
     The patrons' configured list, without the school roster (bulk registration only) and the library
     card (it identifies a proxy at registration, not a person asking for their data). The type is
@@ -76,20 +72,22 @@ def _profile_in_force() -> RuleProfile:
     except RuleProfile.DoesNotExist:
         raise refuse(
             "__all__",
-            "この図書館で適用する期限ルールが選ばれていないため受け付けられません。"
-            "システム管理者がマスタ管理の「期限ルール」で選んでください。",
+            _(
+                "この図書館で適用する期限ルールが選ばれていないため受け付けられません。"
+                "システム管理者がマスタ管理の「期限ルール」で選んでください。"
+            ),
         ) from None
 
 
 def _next_number(kind: str, received_on: dt.date) -> str:
     """R8-開示-0001: the 和暦 year of receipt, the kind, and a sequence per year and kind."""
-    prefix = f"{era_year_code(received_on)}-{KIND_SHORT[kind]}-"
+    prefix = record_prefix(received_on, KIND_SHORT[kind])
     return next_number(PrivacyRequest.objects.all(), prefix, width=4)
 
 
 def request_receive(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     received_on: dt.date,
     channel: str,
@@ -118,17 +116,17 @@ def request_receive(
     """
     on = _common.today()
     errors = FieldErrors()
-    kind = _choice(errors, "kind", kind, RequestKind.values, "請求の種類を選んでください。")
-    received = _date(errors, "received_on", received_on, label="受付日", on=on)
+    kind = _choice(errors, "kind", kind, RequestKind.values, _("請求の種類を選んでください。"))
+    received = _date(errors, "received_on", received_on, label=_("受付日"), on=on)
     channel = _choice(
-        errors, "channel", channel or Channel.COUNTER, Channel.values, "受付方法を選んでください。"
+        errors, "channel", channel or Channel.COUNTER, Channel.values, _("受付方法を選んでください。")
     )
     requester_kind = _choice(
         errors,
         "requester_kind",
         requester_kind or RequesterKind.SELF,
         RequesterKind.values,
-        "請求者の区分（本人・法定代理人など）を選んでください。",
+        _("請求者の区分（本人・法定代理人など）を選んでください。"),
     )
     M = PrivacyRequest
     name = _text(errors, "requester_name", requester_name, model=M, required=True)
@@ -136,7 +134,7 @@ def request_receive(
     address = _text(errors, "requester_address", requester_address, model=M, required=False)
     phone = _text(errors, "requester_phone", requester_phone, model=M, required=False)
     if phone and not re.fullmatch(r"[0-9０-９\-－ー()（） +]{6,20}", phone):
-        errors.add("requester_phone", "電話番号は数字とハイフンで入力してください（例: 055-223-1234）。")
+        errors.add("requester_phone", _("電話番号は数字とハイフンで入力してください（例: 055-223-1234）。"))
     representative = requester_kind not in ("", RequesterKind.SELF)
     principal = _text(
         errors,
@@ -144,7 +142,7 @@ def request_receive(
         principal_name,
         model=M,
         required=representative,
-        message="代理人による請求では、本人（情報の主体）の氏名を入力してください（要綱 第17条第2項）。",
+        message=_("代理人による請求では、本人（情報の主体）の氏名を入力してください。"),
     )
     representation = _text(
         errors,
@@ -152,23 +150,27 @@ def request_receive(
         representation_document,
         model=M,
         required=representative,
-        message="代理人による請求では、代理権を確認した書類（戸籍謄本、登記事項証明書、委任状など）を入力してください（要綱 第18条第2項）。",
+        message=_(
+            "代理人による請求では、代理権を確認した書類（戸籍謄本、登記事項証明書、委任状など）を入力してください。"
+        ),
     )
     if not representative:
         principal = representation = ""
     if representation and _DOCUMENT_NUMBER.search(representation):
         errors.add(
             "representation_document",
-            "書類の種類だけを入力してください。書類の番号は記録しません（必要最小限の収集）。",
+            _("書類の種類だけを入力してください。書類の番号は記録しません（必要最小限の収集）。"),
         )
     documents = dict(request_identity_documents())
     if not identity_document_type:
         errors.add(
             "identity_document_type",
-            "確認した本人確認書類の種類を選んでください（要綱 第18条第2項）。",
+            _("確認した本人確認書類の種類を選んでください。"),
         )
     elif not isinstance(identity_document_type, str) or identity_document_type not in documents:
-        errors.add("identity_document_type", "本人確認書類の種類が正しくありません。一覧から選んでください。")
+        errors.add(
+            "identity_document_type", _("本人確認書類の種類が正しくありません。一覧から選んでください。")
+        )
     information = _text(
         errors,
         "information_requested",
@@ -176,7 +178,7 @@ def request_receive(
         model=M,
         required=True,
         multiline=True,
-        message="請求に係る保有個人情報を特定できる事項を入力してください（要綱 第18条第1項第2号）。",
+        message=_("請求に係る保有個人情報を特定できる事項を入力してください。"),
     )
     reason = _text(errors, "reason_for_request", reason_for_request, model=M, required=False, multiline=True)
 
@@ -187,28 +189,31 @@ def request_receive(
             patron = patron_selectors.get_patron_for(actor, card_number=raw)
         except Http404:
             # Unknown and out of scope read the same (the selector logs an out-of-scope attempt).
-            errors.add("card_number", "該当する利用者が見つかりません。利用者番号を確かめてください。")
+            errors.add("card_number", _("該当する利用者が見つかりません。利用者番号を確かめてください。"))
 
     correction = ""
     suspension = ""
     disclosed: dt.date | None = None
     if kind in (RequestKind.CORRECTION, RequestKind.SUSPENSION):
         if based_on is not None and based_on.kind != RequestKind.DISCLOSURE:
-            errors.add("based_on", "基となる請求には開示請求を指定してください。")
+            errors.add("based_on", _("基となる請求には開示請求を指定してください。"))
         if disclosed_on in (None, "") and based_on is not None:
             execution = DisclosureExecution.objects.filter(request=based_on).first()
             disclosed_on = execution.carried_out_on if execution is not None else None
         if disclosed_on in (None, ""):
             errors.add(
                 "disclosed_on",
-                "訂正・利用停止の請求は、開示を受けた保有個人情報について行います。開示を受けた日を入力してください"
-                f"（{_WINDOW_ARTICLE[kind].replace('第3項', '第1項')}）。",
+                _(
+                    "訂正・利用停止の請求は、開示を受けた保有個人情報について行います。開示を受けた日を入力してください（%(replace)s）"
+                    "。"
+                )
+                % {"replace": article_of(_profile_in_force(), f"{kind}_right")},
             )
         else:
-            disclosed = _date(errors, "disclosed_on", disclosed_on, label="開示を受けた日", on=on)
+            disclosed = _date(errors, "disclosed_on", disclosed_on, label=_("開示を受けた日"), on=on)
         if disclosed is not None and received is not None:
             if disclosed > received:
-                errors.add("disclosed_on", "開示を受けた日が受付日より後になっています。")
+                errors.add("disclosed_on", _("開示を受けた日が受付日より後になっています。"))
             else:
                 calendar = library_calendar()
                 window = _profile_in_force().request_window_days
@@ -218,9 +223,16 @@ def request_receive(
                     last = deadlines.requester_deadline(disclosed, window, calendar=calendar)
                     errors.add(
                         "disclosed_on",
-                        f"開示を受けた日から{window}日（末日が閉庁日の場合は翌開庁日）を過ぎているため、"
-                        f"{RequestKind(kind).label}はできません（{_WINDOW_ARTICLE[kind]}）。"
-                        f"請求できたのは{_ymd(last)}までです。",
+                        _(
+                            "開示を受けた日から%(window)s日（末日が閉庁日の場合は翌開庁日）を過ぎているため、%(label)sはできません（%(value)s）"
+                            "。請求できたのは%(last)sまでです。"
+                        )
+                        % {
+                            "window": window,
+                            "label": RequestKind(kind).label,
+                            "value": article_of(_profile_in_force(), f"{kind}_window"),
+                            "last": _ymd(last),
+                        },
                     )
         if kind == RequestKind.CORRECTION:
             correction = _text(
@@ -230,7 +242,7 @@ def request_receive(
                 model=M,
                 required=True,
                 multiline=True,
-                message="訂正を求める内容（訂正申出の趣旨）を入力してください（要綱 第31条第1項第3号）。",
+                message=_("訂正を求める内容（訂正申出の趣旨）を入力してください。"),
             )
         else:
             suspension = _choice(
@@ -238,10 +250,10 @@ def request_receive(
                 "suspension_kind",
                 suspension_kind,
                 SuspensionKind.values,
-                "求める措置（利用の停止・消去・提供の停止）を選んでください（要綱 第37条第1項）。",
+                _("求める措置（利用の停止・消去・提供の停止）を選んでください。"),
             )
     elif based_on is not None:
-        errors.add("based_on", "開示請求には基となる請求を指定できません。")
+        errors.add("based_on", _("開示請求には基となる請求を指定できません。"))
     errors.raise_if_any()
     assert received is not None
 
@@ -275,7 +287,7 @@ def request_receive(
             reason_for_request=reason,
             due_on=first.due_on,
             clock_stopped=False,
-            assigned_to=actor if getattr(actor, "is_authenticated", False) else None,
+            assigned_to=user_of(actor) if getattr(actor, "is_authenticated", False) else None,
         )
         request._change_reason = "receive"  # type: ignore[attr-defined]
         if getattr(actor, "is_authenticated", False):

@@ -12,6 +12,7 @@ import functools
 import logging
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from privacy_admin.audit.services import audit_record
 from privacy_admin.core.calendar import ONE_DAY, Calendar
@@ -29,7 +30,7 @@ logger = logging.getLogger("disclosure_requests.services")
 
 def nth_open_day_after(day: dt.date, n: int, calendar: Calendar) -> dt.date:
     """The ``n``-th open day after ``day`` (``day`` itself not counted)."""
-    for _ in range(n):
+    for _step in range(n):
         day = calendar.next_open_day(day + ONE_DAY)
     return day
 
@@ -63,25 +64,39 @@ def _reminder_body(
 ) -> str:
     weekdays = "月火水木金土日"
     lines = [
-        f"決定期限まで{open_days}開庁日以内の請求、または期限を過ぎた請求が{len(rows)}件あります"
-        f"（{_ymd(on)}現在）。",
+        _(
+            "決定期限まで%(open_days)s開庁日以内の請求、または期限を過ぎた請求が%(rows)s件あります（%(on)s現在）"
+            "。"
+        )
+        % {"open_days": open_days, "rows": len(rows), "on": _ymd(on)},
         "",
     ]
     for request, deadline in rows:
         due = deadline.due_on
         if deadline.is_overdue(on):
-            state = f"期限超過（{(on - due).days}日）"
+            state = _("期限超過（%(days)s日）") % {"days": (on - due).days}
         elif due == on:
-            state = "本日が期限"
+            state = _("本日が期限")
         else:
-            state = f"あと{(due - on).days}日"
-        line = f"・{request.number}　{request.get_kind_display()}　決定期限 {_ymd(due)}（{weekdays[due.weekday()]}）　{state}"
+            state = _("あと%(days)s日") % {"days": (due - on).days}
+        line = _("・%(number)s　%(kind)s　決定期限 %(due)s（%(weekday)s）　%(state)s") % {
+            "number": request.number,
+            "kind": request.get_kind_display(),
+            "due": _ymd(due),
+            "weekday": weekdays[due.weekday()],
+            "state": state,
+        }
         if deadline.falls_on_closed_day and deadline.last_open_day_before is not None:
-            line += f"　※期限日は{deadline.closed_reason}。最終開庁日は{_ymd(deadline.last_open_day_before)}"
+            line += _("　※期限日は%(closed_reason)s。最終開庁日は%(last_open_day_before)s") % {
+                "closed_reason": deadline.closed_reason,
+                "last_open_day_before": _ymd(deadline.last_open_day_before),
+            }
         lines.append(line)
     lines += [
         "",
-        "請求の内容は、システムの「開示等請求」画面で確認してください（このメールには個人情報を記載していません）。",
+        _(
+            "請求の内容は、システムの「開示等請求」画面で確認してください（このメールには個人情報を記載していません）。"
+        ),
     ]
     return "\n".join(lines)
 
@@ -108,9 +123,9 @@ def requests_remind_deadlines(*, on: dt.date | None = None, open_days: int = 3) 
     )
     overdue = sum(1 for _request, deadline in rows if deadline.is_overdue(on))
     if rows:
-        subject = f"【開示等請求】決定期限が近い・過ぎた請求が{len(rows)}件あります"
+        subject = _("【開示等請求】決定期限が近い・過ぎた請求が%(rows)s件あります") % {"rows": len(rows)}
         if overdue:
-            subject += f"（期限超過{overdue}件）"
+            subject += _("（期限超過%(overdue)s件）") % {"overdue": overdue}
         body = _reminder_body(rows, on=on, open_days=open_days)
         messages = tuple((subject, body, None, [address]) for address in recipients)
         with transaction.atomic():

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from patrons.models import Branch, Patron, PatronStatus
 from patrons.selectors import get_patron_for
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.errors import FieldErrors
 from privacy_admin.core.scope import scope_for
 
@@ -94,7 +95,7 @@ def _branch(errors: FieldErrors, key: str, code: str, *, label: str) -> Branch |
     return branch
 
 
-def _check_patron_scope(actor: Any, card_number: str) -> None:
+def _check_patron_scope(actor: Actor, card_number: str) -> None:
     """A restricted actor (a contractor's operator) reaches only the patrons its scope allows.
 
     Checked before the transaction, so that the out-of-scope attempt the selector logs is kept.
@@ -167,7 +168,7 @@ def _unlink_refused(item_id: int | None) -> None:
 # --- access-log events --------------------------------------------------------------------------
 
 
-def _audit_patron_event(*, actor: Any, action: str, patron_id: int, branch: Branch | None = None) -> None:
+def _audit_patron_event(*, actor: Actor, action: str, patron_id: int, branch: Branch | None = None) -> None:
     """A card-scan operation: names the patron, never the item (nor a loan or reservation id)."""
     audit_record(
         actor=actor,
@@ -181,7 +182,7 @@ def _audit_patron_event(*, actor: Any, action: str, patron_id: int, branch: Bran
 
 def _audit_item_event(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     item_id: int,
     branch: Branch | None = None,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from patrons.models import Patron
+from privacy_admin.core.actor import Actor
 
 from ..erasure import (
     SETTLED_DAMAGE_CASE,
@@ -22,7 +21,7 @@ from ._common import (
 )
 
 
-def damage_case_settle(*, actor: Any, case: DamageCase) -> None:
+def damage_case_settle(*, actor: Actor, case: DamageCase) -> None:
     """The damage is settled (方針 第2(4)): the case, the last link of patron and item, is deleted."""
     with transaction.atomic():
         # Inserting the case made the patron row carry the return's transaction id (the lock its

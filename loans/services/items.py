@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from patrons.models import Branch
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.errors import FieldErrors
 from privacy_admin.core.text import clean_text
 
@@ -108,7 +109,7 @@ def item_validate(data: ItemInput, *, branches: dict[str, Branch] | None = None)
 
 def item_create(
     *,
-    actor: Any,
+    actor: Actor,
     barcode: str,
     title: str,
     branch_code: str,

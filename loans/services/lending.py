@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from patrons.models import Branch, Patron
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.dates import today
 from privacy_admin.core.errors import FieldErrors
 from privacy_admin.core.text import has_invisible
@@ -107,7 +107,7 @@ def _lend_checks(errors: FieldErrors, *, patron: Patron, item: Item) -> Reservat
 
 def _lend(
     *,
-    actor: Any,
+    actor: Actor,
     patron: Patron,
     item: Item,
     branch: Branch,
@@ -151,7 +151,7 @@ def _lend(
 
 
 def loan_lend(
-    *, actor: Any, card_number: str, barcode: str, branch_code: str, on: dt.date | None = None
+    *, actor: Actor, card_number: str, barcode: str, branch_code: str, on: dt.date | None = None
 ) -> Loan:
     """Lend an item to the patron whose card was scanned (domain §5).
 
@@ -271,7 +271,7 @@ def _save_returned_item(item: Item) -> None:
 
 def loan_return(
     *,
-    actor: Any,
+    actor: Actor,
     barcode: str,
     branch_code: str,
     damaged: bool = False,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from patrons.models import Patron
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.dates import today
 
 from ..erasure import (
@@ -60,7 +60,7 @@ class CaptureResult(Routing):
 
 
 def reservation_create(
-    *, actor: Any, card_number: str, barcode: str, pickup_branch_code: str, on: dt.date | None = None
+    *, actor: Actor, card_number: str, barcode: str, pickup_branch_code: str, on: dt.date | None = None
 ) -> Reservation:
     """Reserve an item for pickup at any active branch or pickup counter (予約, 方針 第3(3)).
 
@@ -128,7 +128,7 @@ def _gone() -> ValidationError:
 
 
 def reservation_mark_ready(
-    *, actor: Any, reservation: Reservation, branch_code: str | None = None, on: dt.date | None = None
+    *, actor: Actor, reservation: Reservation, branch_code: str | None = None, on: dt.date | None = None
 ) -> Reservation:
     """The reserved item has reached its pickup place: put it on the hold shelf until
     today + LOANS_HOLD_DAYS and queue the notice. An in-transit reservation becomes ready; so does a
@@ -179,7 +179,7 @@ def reservation_mark_ready(
 
 
 def reservation_capture(
-    *, actor: Any, barcode: str, branch_code: str, on: dt.date | None = None
+    *, actor: Actor, barcode: str, branch_code: str, on: dt.date | None = None
 ) -> CaptureResult:
     """A counter scan of an item that may be wanted by a reservation (予約資料の確保・到着).
 
@@ -248,7 +248,7 @@ def reservation_capture(
 
 
 def reservation_lend(
-    *, actor: Any, reservation: Reservation, branch_code: str, on: dt.date | None = None
+    *, actor: Actor, reservation: Reservation, branch_code: str, on: dt.date | None = None
 ) -> Loan:
     """Hand a ready reservation over (受渡し): lend the item and delete the reservation in the same
     transaction (方針 第3(3)). Only a reservation ready at this pickup place, for a patron who may
@@ -263,7 +263,7 @@ def reservation_lend(
         raise
 
 
-def _reservation_lend(*, actor: Any, reservation: Reservation, branch_code: str, on: dt.date) -> Loan:
+def _reservation_lend(*, actor: Actor, reservation: Reservation, branch_code: str, on: dt.date) -> Loan:
     with transaction.atomic():
         errors = _Errors()
         branch = _branch(errors, "branch", branch_code, label=_("受渡し館"))
@@ -333,7 +333,9 @@ def _release(item: Item, reservation: Reservation, *, on: dt.date) -> Routing | 
     return routing
 
 
-def reservation_cancel(*, actor: Any, reservation: Reservation, on: dt.date | None = None) -> Routing | None:
+def reservation_cancel(
+    *, actor: Actor, reservation: Reservation, on: dt.date | None = None
+) -> Routing | None:
     """Cancel a reservation: it is deleted at once (方針 第3(3)).
 
     A copy already set aside (in transit or on the hold shelf) stays where it is: the answer

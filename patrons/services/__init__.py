@@ -20,11 +20,16 @@ from .lifecycle import (
     patrons_purge_cancelled,
     patrons_purge_expired,
 )
+from .password_reset import (
+    complete_patron_password_reset,
+    patron_password_reset_link_send,
+    patron_password_reset_token_valid,
+    request_patron_password_reset,
+)
 from .registration import (
     paper_form_confirm_destroyed,
     paper_forms_overdue,
     paper_forms_remind,
-    patron_password_reset_self_service,
     patron_register,
     patron_set_password,
     patron_update,
@@ -46,6 +51,7 @@ __all__ = [
     "PatronChanges",
     "ProxyInput",
     "RegistrationInput",
+    "complete_patron_password_reset",
     "identity_documents",
     "is_card_number_shape",
     "is_code",
@@ -54,7 +60,8 @@ __all__ = [
     "paper_forms_remind",
     "patron_cancel",
     "patron_erase",
-    "patron_password_reset_self_service",
+    "patron_password_reset_link_send",
+    "patron_password_reset_token_valid",
     "patron_record_search",
     "patron_record_view",
     "patron_register",
@@ -63,5 +70,6 @@ __all__ = [
     "patron_update",
     "patrons_purge_cancelled",
     "patrons_purge_expired",
+    "request_patron_password_reset",
     "today",
 ]

@@ -7,13 +7,14 @@ from typing import Any
 from django.utils import timezone
 
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core.actor import Actor, user_of
 
 from ..models import IdentityCheck, Patron
 from .validation import IdentityEvidence
 
 
 def _record_identity(
-    patron: Patron, *, actor: Any, party: str, purpose: str, evidence: IdentityEvidence
+    patron: Patron, *, actor: Actor, party: str, purpose: str, evidence: IdentityEvidence
 ) -> None:
     IdentityCheck.objects.create(
         patron=patron,
@@ -21,12 +22,12 @@ def _record_identity(
         purpose=purpose,
         document_type=evidence.document_type,
         document_issued_on=evidence.issued_on,
-        checked_by=actor if getattr(actor, "is_authenticated", False) else None,
+        checked_by=user_of(actor) if getattr(actor, "is_authenticated", False) else None,
         checked_at=timezone.now(),
     )
 
 
-def _audit_patron(*, actor: Any, action: str, patron: Patron, detail: dict[str, Any] | None = None) -> None:
+def _audit_patron(*, actor: Actor, action: str, patron: Patron, detail: dict[str, Any] | None = None) -> None:
     """An event about one patron: names them by internal id only, never by name or card number."""
     audit_record(
         actor=actor,

@@ -17,6 +17,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.dates import format_date, today
 
 from .. import rules
@@ -28,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 
 def patron_renew(
-    *, actor: Any, patron: Patron, identity: IdentityEvidence | None = None, on: dt.date | None = None
+    *, actor: Actor, patron: Patron, identity: IdentityEvidence | None = None, on: dt.date | None = None
 ) -> Patron:
     """要綱 第9条: renewal from PATRON_RENEWAL_DAYS_BEFORE days before expiry (also after it, until deletion)."""
     on = on or today()
@@ -79,7 +80,7 @@ def patron_renew(
     return patron
 
 
-def patron_cancel(*, actor: Any, patron: Patron, reason: str, on: dt.date | None = None) -> Patron:
+def patron_cancel(*, actor: Actor, patron: Patron, reason: str, on: dt.date | None = None) -> Patron:
     """Cancel a registration (moving away, own request, 要綱 第6条2 revocation).
 
     The data is erased by ``patrons_purge_cancelled`` as soon as nothing is outstanding (市川市 方針 第3(4)).
@@ -99,7 +100,7 @@ def patron_cancel(*, actor: Any, patron: Patron, reason: str, on: dt.date | None
     return patron
 
 
-def patron_erase(*, actor: Any, patron: Patron, reason: str) -> bool:
+def patron_erase(*, actor: Actor, patron: Patron, reason: str) -> bool:
     """Erase a patron for good: the row, identity checks, proxy record and every history row.
 
     Kept: paper-form records lose their link (the form itself is tracked until shredded); access-log

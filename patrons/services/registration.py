@@ -13,13 +13,14 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core import hooks
+from privacy_admin.core.actor import Actor, user_of
 from privacy_admin.core.dates import today
 
 from .. import names, rules
@@ -42,7 +43,6 @@ from .validation import (
     _duplicate_error,
     _validate_changes,
     _validate_registration,
-    is_card_number_shape,
 )
 
 logger = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ def _new_card_number() -> str:
 
 
 def patron_register(
-    *, actor: Any, data: RegistrationInput, on: dt.date | None = None, bulk: bool = False
+    *, actor: Actor, data: RegistrationInput, on: dt.date | None = None, bulk: bool = False
 ) -> Patron:
     """Register a patron (要綱 第4-8条) and issue a unique card number.
 
@@ -168,7 +168,7 @@ def _paper_form_create(*, patron: Patron, kind: str, branch: Branch, on: dt.date
 
 def patron_update(
     *,
-    actor: Any,
+    actor: Actor,
     patron: Patron,
     changes: PatronChanges,
     identity: IdentityEvidence | None,
@@ -224,7 +224,7 @@ def patron_update(
 
 def patron_set_password(
     *,
-    actor: Any,
+    actor: Actor,
     patron: Patron,
     raw_password: str,
     identity: IdentityEvidence | None,
@@ -250,6 +250,7 @@ def patron_set_password(
     with transaction.atomic():
         patron.password = make_password(raw_password)
         patron.save(update_fields=["password", "updated_at"])
+        hooks.call(hooks.PATRON_PASSWORD_REPLACED, patron.pk)  # the old reading history is unreadable
         _record_identity(
             patron,
             actor=actor,
@@ -260,51 +261,8 @@ def patron_set_password(
         _audit_patron(actor=actor, action="patron.password_set", patron=patron)
 
 
-def patron_password_reset_self_service(*, card_number: str, email: str, new_password: str) -> bool:
-    """要綱 第8条3: a patron resets their password only when card number and registered e-mail match.
-
-    Answers only True/False: which of the two did not match is never revealed, and staff never
-    disclose a card number or password on inquiry.
-    """
-    clean = _Clean()
-    _clean_password(clean, new_password, card_hint=card_number)
-    if clean.errors or not new_password:
-        raise ValidationError(
-            {"password": clean.errors.get("password") or [_("新しいパスワードを入力してください。")]}
-        )
-    card = (card_number or "").strip()
-    mail = (email or "").strip()
-    with transaction.atomic():
-        patron = (
-            Patron.objects.select_for_update()
-            .filter(card_number=card, status=PatronStatus.ACTIVE)
-            .exclude(email="")
-            .first()
-            if is_card_number_shape(card) and mail and "\x00" not in mail and len(mail) <= 254
-            else None
-        )
-        matched = patron is not None and patron.email.casefold() == mail.casefold()
-        if patron is None or not matched:
-            # Burn comparable time so a timing difference does not say whether the card exists.
-            check_password(new_password, make_password(None))
-            audit_record(
-                actor=None,
-                action="patron.password_reset_self",
-                target_type="patron",
-                outcome=Outcome.FAILURE,
-                detail={"matched": False},
-            )
-            return False
-        patron.password = make_password(new_password)
-        patron.save(update_fields=["password", "updated_at"])
-        _audit_patron(
-            actor=None, action="patron.password_reset_self", patron=patron, detail={"matched": True}
-        )
-    return True
-
-
 def paper_form_confirm_destroyed(
-    *, actor: Any, form: PaperApplicationForm, on: dt.date | None = None
+    *, actor: Actor, form: PaperApplicationForm, on: dt.date | None = None
 ) -> None:
     """市川市 方針 第5(1): record that a paper form was shredded, and who confirmed it."""
     on = on or today()
@@ -314,7 +272,7 @@ def paper_form_confirm_destroyed(
         raise ValidationError({"__all__": [_("廃棄日が受付日より前になっています。")]})
     with transaction.atomic():
         form.destroyed_on = on
-        form.destroyed_confirmed_by = actor
+        form.destroyed_confirmed_by = user_of(actor)
         form.save(update_fields=["destroyed_on", "destroyed_confirmed_by"])
         audit_record(
             actor=actor,

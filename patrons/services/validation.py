@@ -18,6 +18,7 @@ from django.core.validators import EmailValidator
 from django.utils.translation import gettext as _
 
 from privacy_admin.core.errors import FieldErrors
+from privacy_admin.core.passwords import password_weakness
 from privacy_admin.core.text import clean_text
 
 from .. import names, rules
@@ -208,6 +209,15 @@ def _clean_password(clean: _Clean, raw: str, *, card_hint: str = "") -> None:
         clean.add("password", _("同じ数字だけのパスワードは使用できません。"))
     elif card_hint and raw == card_hint:
         clean.add("password", _("利用者番号と同じパスワードは使用できません。"))
+    else:
+        # The same strength rule as staff passwords (whitespace-only, repeated, keyboard walks).
+        weakness = password_weakness(
+            raw,
+            min_score=int(getattr(settings, "PATRON_PASSWORD_MIN_STRENGTH", 2)),
+            user_inputs=[card_hint] if card_hint else None,
+        )
+        if weakness:
+            clean.add("password", weakness)
     clean.values["password"] = raw
 
 

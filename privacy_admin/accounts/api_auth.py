@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
@@ -40,7 +41,7 @@ def _deny(request: HttpRequest, user: Any) -> HttpError:
         outcome=Outcome.DENIED,
         detail={"method": request.method or ""},
     )
-    return HttpError(403, DENIED_MESSAGE)
+    return HttpError(403, str(DENIED_MESSAGE))
 
 
 def _admit(request: HttpRequest, user: Any, roles: tuple[str, ...]) -> Any:
@@ -85,7 +86,7 @@ class SessionAuth(APIKeyCookie):
             return None
         if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
             raise HttpError(
-                403, "CSRFトークンが正しくありません。画面を再読み込みしてからやり直してください。"
+                403, gettext("CSRFトークンが正しくありません。画面を再読み込みしてからやり直してください。")
             )
         return request.COOKIES.get(self.param_name)
 

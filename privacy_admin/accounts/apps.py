@@ -12,4 +12,7 @@ class AccountsConfig(AppConfig):
         from . import labels as own
 
         labels.register(own.ACTION_LABELS, own.ACTION_GROUP_LABELS)
+        from . import targets as own_targets
+
+        own_targets.register()  # how the access log shows this app's records
         from . import receivers  # noqa: F401  (login / logout / failure / lockout events)

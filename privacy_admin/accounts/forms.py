@@ -5,8 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from privacy_admin.core import forms as core_forms
 
-class TokenForm(forms.Form):
+
+class TokenForm(core_forms.Form):
     token = forms.CharField(
         label=_("確認コード（6桁）"),
         max_length=12,

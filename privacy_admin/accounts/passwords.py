@@ -19,6 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from privacy_admin.core.passwords import DEFAULT_MIN_STRENGTH, password_weakness
+
 from .models import PasswordHistory, PasswordState
 
 DEFAULT_REMEMBER = 5
@@ -94,3 +96,32 @@ class PasswordHistoryValidator:
 
     def get_help_text(self) -> str:
         return _("直近%(n)d回までに使ったパスワードは使用できません。") % {"n": self.remember}
+
+
+# --- Strength (issue 14 §4: no whitespace-only, repeated or keyboard-walk password) -------------------
+class StrengthValidator:
+    """Refuses whitespace-only and repeated passwords, and those zxcvbn scores below ``min_score``.
+
+    ``min_score`` defaults to the setting ``PASSWORD_MIN_STRENGTH`` (3).
+    """
+
+    def __init__(self, min_score: int | None = None) -> None:
+        self.min_score = min_score
+
+    def _min(self) -> int:
+        if self.min_score is not None:
+            return self.min_score
+        return int(getattr(settings, "PASSWORD_MIN_STRENGTH", DEFAULT_MIN_STRENGTH))
+
+    def validate(self, password: str, user: Any = None) -> None:
+        inputs = []
+        if user is not None:
+            inputs = [getattr(user, f, "") for f in ("username", "first_name", "last_name", "email")]
+        problem = password_weakness(password, min_score=self._min(), user_inputs=inputs)
+        if problem:
+            raise ValidationError(problem, code="password_too_weak")
+
+    def get_help_text(self) -> str:
+        return _(
+            "空白だけ、同じ文字や並びの繰り返し、キーボードの並びなど推測されやすいパスワードは使用できません。"
+        )

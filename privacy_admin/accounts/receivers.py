@@ -70,7 +70,12 @@ def on_login_failed(
 def on_locked_out(
     sender: object, request: Any = None, username: Any = None, ip_address: Any = None, **kwargs: object
 ) -> None:
+    # Which lock holds: the account's (from every address) or the address's (for every account); the
+    # address itself is the event's own ip column.
+    from .lockout import account_locked
+
     user = _known_user(username)
+    scope = "account" if user is not None and account_locked(user.get_username()) else "address"
     audit_record(
         standalone=True,
         actor=None,
@@ -78,5 +83,5 @@ def on_locked_out(
         target_type="user",
         target_id=user.pk if user else "",
         outcome=Outcome.DENIED,
-        detail={"known_account": user is not None},
+        detail={"known_account": user is not None, "scope": scope},
     )

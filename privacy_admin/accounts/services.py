@@ -2,17 +2,40 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from privacy_admin.audit.models import Outcome
 from privacy_admin.audit.services import audit_record
 
-from . import tokens
+from . import eligibility, tokens
 from .models import ApiToken
 
 
 def api_token_create(*, actor: Any, user: Any) -> str:
-    """Issue a bearer token for ``user`` and return it; only its hash is kept, so it is shown once."""
+    """Issue a bearer token for ``user`` and return it; only its hash is kept, so it is shown once.
+
+    Refused (``ValidationError``, nothing written but the refusal's event) for an account that may not
+    act now: inactive, locked, its password expired or to be changed, an operator whose contract is
+    not in force (``eligibility``).
+    """
+    reason = eligibility.refusal(user)
+    if reason is not None:
+        audit_record(
+            standalone=True,
+            actor=actor,
+            action="api_token.create_refused",
+            target_type="user",
+            target_id=user.pk,
+            outcome=Outcome.DENIED,
+            detail={"reason": reason},
+        )
+        raise ValidationError(
+            _("このアカウントにはAPIトークンを発行できません。") + str(eligibility.message(reason)),
+            code=reason,
+        )
     prefix, raw = ApiToken.generate()
     with transaction.atomic():
         token = ApiToken.objects.create(user=user, prefix=prefix, key_hash=ApiToken.hash_key(raw))
@@ -32,10 +55,28 @@ def api_token_authenticate(raw: str) -> Any:
     The lookup is remembered per process by the token's hash and used while the credential
     generation is unchanged (``tokens``): a revocation, a deactivation or a change of roles takes
     effect with the first request after it commits.
+    Then, on every request and after the cache, the account must still be allowed to act
+    (``eligibility``: not locked, password not expired, an operator's contract in force); a refusal
+    is written to the access log and the request is answered 401.
     """
     if not raw or len(raw) > 200:
         return None
-    return tokens.authenticate(ApiToken.hash_key(raw))
+    user = tokens.authenticate(ApiToken.hash_key(raw))
+    if user is None:
+        return None
+    reason = eligibility.refusal(user)
+    if reason is not None:
+        audit_record(
+            standalone=True,
+            actor=None,
+            action="api_token.refused",
+            target_type="user",
+            target_id=user.pk,
+            outcome=Outcome.DENIED,
+            detail={"reason": reason},
+        )
+        return None
+    return user
 
 
 def api_token_revoke(*, actor: Any, token: ApiToken) -> None:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.password_change, name="password_change"),
     path("two-factor/", views.otp_setup, name="otp_setup"),
+    path("lockouts/", views.lockouts, name="lockouts"),
 ]

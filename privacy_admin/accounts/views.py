@@ -18,16 +18,20 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_ipv46_address
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from privacy_admin.audit.permissions import role_required
 from privacy_admin.core import signin
+from privacy_admin.core.roles import Role
 
-from . import otp, security
+from . import lockout, otp, security
 from .forms import TokenForm
 from .models import PasswordState
 from .passwords import change_due_at, expiry_days
@@ -36,7 +40,7 @@ from .services import password_change as password_change_service
 PENDING_KEY = "_otp_pending"
 PENDING_SECONDS = 300
 MAX_TOKEN_TRIES = 5
-THROTTLED = _lazy("確認コードの誤りが続いたため、しばらく待ってから入力してください。")
+THROTTLED = gettext_lazy("確認コードの誤りが続いたため、しばらく待ってから入力してください。")
 
 
 class SignInView(LoginView):
@@ -194,5 +198,50 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             "secret": otp.secret_for_manual_entry(new_device),
             "confirm_form": confirm_form,
             "remove_form": remove_form,
+        },
+    )
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_http_methods(["GET", "POST"])
+def lockouts(request: HttpRequest) -> HttpResponse:
+    """Locked accounts and addresses, each with 「ロック解除」 (administrators only)."""
+    if request.method == "POST":
+        kind = request.POST.get("kind")
+        if kind == "account":
+            raw_id = request.POST.get("user_id", "")
+            user = (
+                get_user_model().objects.filter(pk=int(raw_id)).first()
+                if raw_id.isdigit() and len(raw_id) < 10
+                else None
+            )
+            if user is None:
+                messages.error(request, _("対象のアカウントが見つかりません。"))
+            else:
+                lockout.lockout_clear_account(actor=request.user, user=user)
+                messages.success(
+                    request,
+                    _("アカウント「%(name)s」のロックを解除しました。") % {"name": user.get_username()},
+                )
+        elif kind == "address":
+            address = request.POST.get("ip_address", "")
+            try:
+                validate_ipv46_address(address)
+            except ValidationError:
+                messages.error(request, _("IPアドレスが正しくありません。"))
+            else:
+                lockout.lockout_clear_address(actor=request.user, ip_address=address)
+                messages.success(request, _("IPアドレス %(ip)s のロックを解除しました。") % {"ip": address})
+        else:
+            messages.error(request, _("操作を選んでください。"))
+        return redirect("accounts:lockouts")
+    return render(
+        request,
+        "accounts/lockouts.html",
+        {
+            "accounts": lockout.locked_accounts(),
+            "addresses": lockout.locked_addresses(),
+            "account_limit": lockout.account_limit(),
+            "address_limit": lockout.address_limit(),
         },
     )

@@ -19,6 +19,9 @@ class AuditContext:
     ip: str | None = None
     branch_code: str = ""
     channel: str = "web"  # web | api | task | command
+    # マイページ: the signed-in patron acting on their own data (not a staff user). Events written
+    # with no user are recorded with role "patron" instead of "system" (issue 16).
+    patron_actor: int | None = None
 
 
 _context: ContextVar[AuditContext | None] = ContextVar("audit_context", default=None)

@@ -14,7 +14,6 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -24,7 +23,9 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from privacy_admin.core import hooks
+from privacy_admin.core.actor import Actor
 from privacy_admin.core.roles import Role, has_role
+from privacy_admin.core.view_events import view_logged_by_caller
 
 from .models import AuditEvent
 
@@ -40,6 +41,7 @@ class EventFilters:
     patron_id: int | None = None
     # An exact action code, or a prefix ending in "." ("patron." = every patron.* action).
     action: str = ""
+    target_type: str = ""  # the kind of record ("privacy_request"), or every kind
     date_from: dt.date | None = None  # inclusive, Asia/Tokyo
     date_to: dt.date | None = None  # inclusive, Asia/Tokyo
     before_seq: int | None = None  # the cursor: show events older than this one
@@ -130,6 +132,8 @@ def _filtered(filters: EventFilters, seqs: tuple[int | None, int | None]) -> Que
         qs = qs.filter(actor_id=filters.actor_id)
     if filters.patron_id is not None:
         qs = qs.filter(patron_id=filters.patron_id)
+    if filters.target_type:
+        qs = qs.filter(target_type=filters.target_type)
     low, high = seqs
     if low is not None:
         qs = qs.filter(seq__gte=low)
@@ -161,18 +165,44 @@ def _newest(qs: QuerySet[AuditEvent], action: str, limit: int) -> list[AuditEven
     return list(parts[0].union(*parts[1:], all=True).order_by("-seq")[:limit])
 
 
-def events_for(actor: Any, *, filters: EventFilters) -> EventPage:
+def _select(filters: EventFilters, limit: int) -> list[AuditEvent]:
+    seqs = seq_range(filters.date_from, filters.date_to)
+    if seqs is None:
+        return []
+    qs = _filtered(filters, seqs)
+    if filters.action:
+        return _newest(qs, filters.action, limit)
+    return list(qs.order_by("-seq")[:limit])
+
+
+# A month of a busy library's log fits; a longer range is refused and the officer asked to narrow it.
+EXPORT_MAX_ROWS = 50_000
+
+
+class ExportTooLarge(Exception):
+    """More than ``EXPORT_MAX_ROWS`` events match the filters."""
+
+
+@view_logged_by_caller("the CSV export writes audit.export with its filters (audit.views)")
+def events_for_export(actor: Actor, *, filters: EventFilters) -> list[AuditEvent]:
+    """Every event matching the filters (newest first), for the officer's monthly check.
+
+    PermissionDenied unless a privacy officer or an administrator; ExportTooLarge over EXPORT_MAX_ROWS.
+    """
+    if not has_role(actor, Role.PRIVACY_OFFICER, Role.ADMINISTRATOR):
+        raise PermissionDenied
+    events = _select(filters, EXPORT_MAX_ROWS + 1)
+    if len(events) > EXPORT_MAX_ROWS:
+        raise ExportTooLarge
+    return events
+
+
+@view_logged_by_caller("the access-log page writes audit.view with its filters (audit.views)")
+def events_for(actor: Actor, *, filters: EventFilters) -> EventPage:
     """One page (PAGE_SIZE events, newest first) of the log; PermissionDenied unless a privacy officer."""
     if not has_role(actor, Role.PRIVACY_OFFICER):
         raise PermissionDenied
-    seqs = seq_range(filters.date_from, filters.date_to)
-    if seqs is None:
-        return EventPage()
-    qs = _filtered(filters, seqs)
-    if filters.action:
-        events = _newest(qs, filters.action, PAGE_SIZE + 1)
-    else:
-        events = list(qs.order_by("-seq")[: PAGE_SIZE + 1])
+    events = _select(filters, PAGE_SIZE + 1)
     if len(events) > PAGE_SIZE:
         return EventPage(events=events[:PAGE_SIZE], next_before_seq=events[PAGE_SIZE - 1].seq)
     return EventPage(events=events)

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from privacy_admin.core.actor import Actor, user_of
 from privacy_admin.core.roles import primary_role
 
 from .context import get_context
@@ -87,7 +88,7 @@ def _branch_of(user: Any) -> str:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     target_type: str = "",
     target_id: object = "",
@@ -110,11 +111,13 @@ def audit_record(
     clean_detail = _check_detail(dict(detail or {}))
     user = actor if getattr(actor, "is_authenticated", False) else None
     username = user.get_username() if user else ""
-    role = primary_role(user) if user else "system"
+    # A patron acting at マイページ is no staff user: no actor, the role "patron" (the patron is the
+    # event's patron_id: a patron acts only on their own data).
+    role = primary_role(user) if user else ("patron" if ctx.patron_actor is not None else "system")
     branch = branch_code if branch_code is not None else (ctx.branch_code or _branch_of(user))
     event = AuditEvent(
         occurred_at=timezone.now(),
-        actor=user,
+        actor=user_of(user),
         actor_username=username,
         role=role,
         action=action,

@@ -6,6 +6,7 @@ app_name = "audit"
 
 urlpatterns = [
     path("", views.log, name="log"),
+    path("export.csv", views.export, name="export"),
     path("checkpoint/", views.checkpoint, name="checkpoint"),
     path("checkpoint.pdf", views.checkpoint_pdf, name="checkpoint_pdf"),
 ]

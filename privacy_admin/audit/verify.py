@@ -27,6 +27,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .chainrows import iter_batches
 from .checkpoints import (
@@ -80,7 +81,8 @@ def chain_start() -> ChainStart | str:
         return problem_text(
             seq,
             f"the events before it were removed without a retention purge (nothing records purging through {prev_seq})",
-            f"それより前のログが保存期間経過による削除の記録なしに削除されています（{prev_seq} まで）",
+            _("それより前のログが保存期間経過による削除の記録なしに削除されています（%(prev_seq)s まで）")
+            % {"prev_seq": prev_seq},
         )
     cutoff = dt.datetime.fromisoformat(purge["cutoff"]) if purge.get("cutoff") else None
     return ChainStart(prev_seq, str(purge["through_hash"]), cutoff)
@@ -136,7 +138,7 @@ class ChainWalker:
                         return self._fail(
                             int(seq_b),
                             "seal does not match its contents (altered)",
-                            "内容が改ざんされています",
+                            _("内容が改ざんされています"),
                         )
                     if seq_b in wanted:
                         found[int(seq_b)] = hash_b.decode()
@@ -153,7 +155,7 @@ class ChainWalker:
         return self._fail(
             self.first_unsealed,
             "has no seal although later events are sealed (inserted)",
-            "封印がないまま後のログが封印されています（挿入）",
+            _("封印がないまま後のログが封印されています（挿入）"),
         )
 
     def _link_broken(self, seq: int, prev: int, last_seq: int) -> bool:
@@ -161,12 +163,12 @@ class ChainWalker:
             return self._fail(
                 seq,
                 f"the event(s) before it are missing (removed: event {prev})",
-                f"直前のログ（{prev}）が削除されています",
+                _("直前のログ（%(prev)s）が削除されています") % {"prev": prev},
             )
         return self._fail(
             seq,
             "does not follow the event before it (inserted or reordered)",
-            "直前のログとつながりません（挿入・並べ替え）",
+            _("直前のログとつながりません（挿入・並べ替え）"),
         )
 
 
@@ -239,7 +241,7 @@ def _verify(batch_size: int, extra: list[str | Path], now: dt.datetime | None) -
             .values_list("seq", flat=True)[0]
         )
         walker._fail(
-            bad, "lies before the start of the chain (inserted)", "連鎖の起点より前にあります（挿入）"
+            bad, "lies before the start of the chain (inserted)", _("連鎖の起点より前にあります（挿入）")
         )
         ok = False
     if not ok:
@@ -252,7 +254,7 @@ def _verify(batch_size: int, extra: list[str | Path], now: dt.datetime | None) -
             False,
             walker.checked,
             orphan,
-            problem_text(orphan, "removed (its seal remains)", "削除されています（封印が残っています）"),
+            problem_text(orphan, "removed (its seal remains)", _("削除されています（封印が残っています）")),
             walker.unsealed,
         )
 
@@ -276,7 +278,10 @@ def _verify(batch_size: int, extra: list[str | Path], now: dt.datetime | None) -
                 problem_text(
                     walker.first_unsealed,
                     f"not sealed for more than {settings.AUDIT_MAX_UNSEALED_SECONDS} s (is the sealer running?)",
-                    f"{settings.AUDIT_MAX_UNSEALED_SECONDS} 秒を超えて封印されていません（封印処理が止まっていませんか）",
+                    _(
+                        "%(audit_max_unsealed_seconds)s 秒を超えて封印されていません（封印処理が止まっていませんか）"
+                    )
+                    % {"audit_max_unsealed_seconds": settings.AUDIT_MAX_UNSEALED_SECONDS},
                 ),
                 walker.unsealed,
                 len(checkpoints),
@@ -296,28 +301,33 @@ def _check_reference(
             return problem_text(
                 seq,
                 f"{label} shows it was newer than the retention period, yet it was purged",
-                f"{label} によれば保存期間内のログが削除されています",
+                _("%(label)s によれば保存期間内のログが削除されています") % {"label": label},
             )
         if seq == start.prev_seq and hash_ != start.prev_hash:
             return problem_text(
-                seq, f"{label} records another seal (rewritten)", f"{label} と封印が異なります（書き換え）"
+                seq,
+                f"{label} records another seal (rewritten)",
+                _("%(label)s と封印が異なります（書き換え）") % {"label": label},
             )
         return ""
     if seq > walker.last_seq:
         return problem_text(
             seq,
             f"missing: {label} names it, but the sealed log ends at event {walker.last_seq} (the tail was cut)",
-            f"{label} にあるログがありません（末尾が削除されています。封印済みの最後は {walker.last_seq}）",
+            _("%(label)s にあるログがありません（末尾が削除されています。封印済みの最後は %(last_seq)s）")
+            % {"label": label, "last_seq": walker.last_seq},
         )
     found = walker.found.get(seq)
     if found is None:
         return problem_text(
-            seq, f"missing: {label} names it (removed)", f"{label} にあるログがありません（削除）"
+            seq,
+            f"missing: {label} names it (removed)",
+            _("%(label)s にあるログがありません（削除）") % {"label": label},
         )
     if found != hash_:
         return problem_text(
             seq,
             f"{label} records another seal (the log was rewritten)",
-            f"{label} と封印が異なります（書き換え）",
+            _("%(label)s と封印が異なります（書き換え）") % {"label": label},
         )
     return ""

@@ -6,85 +6,25 @@ Only the privacy officer may read the log; every page shown is itself written to
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from privacy_admin.audit.permissions import role_required
-from privacy_admin.core.dates import format_date
+from privacy_admin.core.csv import write_csv
 from privacy_admin.core.roles import Role
 
 from .checkpoints import Checkpoint, latest_daily
+from .display import EventRow, event_rows
 from .forms import AuditLogFilterForm, audit_view_detail
-from .labels import ACTION_GROUP_LABELS, ACTION_LABELS, ROLE_LABELS
-from .models import AuditEvent, Outcome
 from .sealer import seal_lag
-from .selectors import EventFilters, EventPage, events_for
+from .selectors import EXPORT_MAX_ROWS, EventFilters, EventPage, ExportTooLarge, events_for, events_for_export
 from .services import audit_record
-
-_OUTCOME_BADGES = {
-    Outcome.SUCCESS: "badge-success",
-    Outcome.DENIED: "badge-denied",
-    Outcome.FAILURE: "badge-failure",
-}
-_OUTCOME_LABELS = dict(Outcome.choices)
-
-
-@dataclass(frozen=True)
-class EventRow:
-    seq: int
-    date: str
-    time: str
-    actor: str
-    role: str
-    action: str
-    action_label: str
-    target: str
-    patron_id: int | None
-    branch: str
-    outcome: str
-    outcome_badge: str
-    ip: str
-    request_id: str
-    detail: str
-
-
-def _detail_text(detail: Any) -> str:
-    if not isinstance(detail, dict):
-        return ""
-
-    def text(value: Any) -> str:
-        return ",".join(map(str, value)) if isinstance(value, list) else str(value)
-
-    return " ".join(f"{key}={text(value)}" for key, value in sorted(detail.items()))
-
-
-def event_row(event: AuditEvent) -> EventRow:
-    local = timezone.localtime(event.occurred_at)
-    return EventRow(
-        seq=event.seq,
-        date=format_date(local.date()),
-        time=local.strftime("%H:%M:%S"),
-        actor=event.actor_username or "（システム）",
-        role=ROLE_LABELS.get(event.role, event.role),
-        action=event.action,
-        action_label=ACTION_LABELS.get(event.action, ""),
-        target=" ".join(part for part in (event.target_type, event.target_id) if part),
-        patron_id=event.patron_id,
-        branch=event.branch_code,
-        outcome=str(_OUTCOME_LABELS.get(event.outcome, event.outcome)),
-        outcome_badge=_OUTCOME_BADGES.get(Outcome(event.outcome), "")
-        if event.outcome in Outcome.values
-        else "",
-        ip=event.ip or "",
-        request_id=event.request_id,
-        detail=_detail_text(event.detail),
-    )
 
 
 def _next_page_fields(form: AuditLogFilterForm) -> dict[str, str]:
@@ -96,6 +36,7 @@ def _next_page_fields(form: AuditLogFilterForm) -> dict[str, str]:
         "actor": data.get("actor", ""),
         "patron": data.get("patron", ""),
         "action": data.get("action", ""),
+        "target": data.get("target", ""),
         "date_from": data["date_from"].isoformat() if data.get("date_from") else "",
         "date_to": data["date_to"].isoformat() if data.get("date_to") else "",
     }
@@ -106,6 +47,10 @@ def _next_page_fields(form: AuditLogFilterForm) -> dict[str, str]:
 def log(request: HttpRequest) -> HttpResponse:
     """GET: the newest events. POST: the filtered events, or the form with its errors."""
     form = AuditLogFilterForm(request.POST if request.method == "POST" else None)
+    return _log_page(request, form)
+
+
+def _log_page(request: HttpRequest, form: AuditLogFilterForm, *, status: int = 200) -> HttpResponse:
     page: EventPage | None = None
     filters: EventFilters | None = None
     if not form.is_bound:
@@ -126,13 +71,93 @@ def log(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "rows": [event_row(event) for event in page.events] if page else [],
+        "rows": event_rows(page.events) if page else [],
         "next_fields": _next_page_fields(form) if page and page.next_before_seq else {},
-        "action_choices": [*ACTION_GROUP_LABELS.items(), *ACTION_LABELS.items()],
         "lag": seal_lag(),
         "max_unsealed_seconds": settings.AUDIT_MAX_UNSEALED_SECONDS,
     }
-    return render(request, "audit/log.html", context)
+    return render(request, "audit/log.html", context, status=status)
+
+
+def export_header() -> list[str]:
+    return [
+        _("番号"),
+        _("日付"),
+        _("時刻"),
+        _("操作者"),
+        _("当時の役割"),
+        _("操作"),
+        _("対象の種類"),
+        _("対象"),
+        _("利用者"),
+        _("館"),
+        _("結果"),
+        _("詳細"),
+        _("IPアドレス"),
+        _("リクエストID"),
+    ]
+
+
+def export_cells(row: EventRow) -> list[object]:
+    """The columns of the page, in its order (the CSV has the same content as the screen)."""
+    return [
+        row.seq,
+        row.date,
+        row.time,
+        row.actor,
+        row.role,
+        row.action_label,
+        row.target_kind,
+        row.target,
+        row.patron,
+        row.branch,
+        row.outcome,
+        row.detail_text,
+        row.ip,
+        row.request_id,
+    ]
+
+
+_EXPORT_CHUNK = 1000  # rows named per batch of resolver queries
+
+
+@role_required(Role.PRIVACY_OFFICER)  # as the log page: the officer's monthly check (domain §10)
+@require_http_methods(["POST"])
+def export(request: HttpRequest) -> HttpResponse:
+    """The filtered log as CSV (UTF-8 with BOM, Japanese headings) for the officer's monthly check.
+
+    POSTed like the page (a card number never reaches a URL); the export is itself written to the log
+    (``audit.export``: the filters as flags and codes, the row count — no personal data).
+    """
+    form = AuditLogFilterForm(request.POST)
+    if not form.is_valid():
+        return _log_page(request, form, status=400)
+    filters = form.filters()
+    try:
+        events = events_for_export(request.user, filters=filters)
+    except ExportTooLarge:
+        form.add_error(
+            None,
+            _("該当するログが%(limit)s件を超えるため出力できません。期間を短くして出力してください。")
+            % {"limit": f"{EXPORT_MAX_ROWS:,}"},
+        )
+        return _log_page(request, form, status=400)
+    audit_record(
+        standalone=True,
+        actor=request.user,
+        action="audit.export",
+        target_type="audit_log",
+        patron_id=filters.patron_id,
+        detail={**audit_view_detail(filters), "rows": len(events), "format": "csv"},
+    )
+    rows: list[list[object]] = []
+    for start in range(0, len(events), _EXPORT_CHUNK):
+        rows.extend(export_cells(row) for row in event_rows(events[start : start + _EXPORT_CHUNK]))
+    response = HttpResponse(write_csv(export_header(), rows), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    response["Content-Disposition"] = f'attachment; filename="access-log-{stamp}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _checkpoint_context(checkpoint: Checkpoint | None) -> dict[str, Any]:

@@ -10,8 +10,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import jpholiday
+from django.utils.translation import gettext
 
-from .dates import to_wareki_era_year
+from .dates import japanese_active, to_wareki_era_year
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -80,6 +81,9 @@ def fiscal_year_label(year: int) -> str:
 
     Named by the era in force on May 1: 2019年度 is 令和元年度 in common use (令和 began 2019-05-01),
     and 1988年度 stays 昭和63年度.
+    In another language than Japanese the year is written by its first calendar year (``FY2026``).
     """
+    if not japanese_active():
+        return gettext("%(year)s年度") % {"year": year}
     era, era_year = to_wareki_era_year(dt.date(year, 5, 1))
     return f"{era}{'元' if era_year == 1 else era_year}年度"

@@ -2,6 +2,7 @@
 rows and its headings.
 
 Shared by the patron roster import and the item import; each caller keeps its own columns and rules.
+Writing: ``write_csv`` makes a file Excel opens (the access log's export).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
@@ -140,3 +141,23 @@ def read_upload(
     except CsvRejected as rejected:
         refused(rejected)
         raise ValidationError({"file": [rejected.message]}) from None
+
+
+# A cell Excel would read as a formula (CSV injection): written with a leading apostrophe.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """A CSV file Excel opens in Japanese: UTF-8 with BOM, CRLF line ends, every cell quoted when
+    needed and none read as a formula."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([excel_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([excel_cell(cell) for cell in row])
+    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")

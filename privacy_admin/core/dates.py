@@ -1,7 +1,10 @@
 """The library's day and its Japanese calendar (和暦) and Gregorian (西暦) formatting.
 
-Dates before 1873-01-01 are refused: Japan adopted the Gregorian calendar on 明治6年1月1日, and
-earlier 明治 dates were lunisolar, so a Gregorian date cannot be rendered as one truthfully.
+Japan adopted the Gregorian calendar on 明治6年1月1日 (1873-01-01); earlier 明治 dates were lunisolar,
+so a Gregorian date before it has no truthful 和暦 form. ``to_wareki_era_year`` refuses such a date;
+the formatters never raise and write it in 西暦 instead (a record must never turn a page into a 500).
+Every date a form or the API accepts lies within ``EARLIEST_DATE`` and ``latest_date()``: the one
+place the bounds are set (``privacy_admin.core.forms.date_field``, ``core.api_schemas.ApiDate``).
 """
 
 from __future__ import annotations
@@ -9,14 +12,21 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 __all__ = [
+    "EARLIEST_DATE",
     "ERAS",
     "ERA_INITIALS",
+    "PLANNING_YEARS",
     "era_year_code",
     "format_date",
     "format_japanese_date",
+    "format_japanese_month",
+    "format_local_date",
+    "format_month",
+    "japanese_active",
+    "latest_date",
     "to_seireki",
     "to_wareki",
     "to_wareki_era_year",
@@ -34,6 +44,11 @@ ERAS: tuple[tuple[str, datetime.date], ...] = (
 )
 
 GREGORIAN_ADOPTED = datetime.date(1873, 1, 1)
+
+# The earliest date any form or API field accepts: the first day 和暦 formatting renders truthfully.
+EARLIEST_DATE = GREGORIAN_ADOPTED
+# How far ahead a planned date (a contract's end, a retention period, a review) may lie.
+PLANNING_YEARS = 50
 
 # The era's initial, as record numbers write the year (R8-開示-0001).
 ERA_INITIALS: dict[str, str] = {"令和": "R", "平成": "H", "昭和": "S", "大正": "T", "明治": "M"}
@@ -56,7 +71,12 @@ def to_wareki_era_year(d: datetime.date) -> tuple[str, int]:
 
 
 def to_wareki(d: datetime.date) -> str:
-    """``令和8年11月21日``; the first year of an era is written 元年 (``令和元年5月1日``)."""
+    """``令和8年11月21日``; the first year of an era is written 元年 (``令和元年5月1日``). A date before
+    1873-01-01 has no 和暦 form and is written in 西暦 (``1868年1月1日``) rather than refused."""
+    if isinstance(d, datetime.datetime):
+        d = d.date()
+    if d < GREGORIAN_ADOPTED:
+        return to_seireki(d)
     era, year = to_wareki_era_year(d)
     year_text = "元" if year == 1 else str(year)
     return f"{era}{year_text}年{d.month}月{d.day}日"
@@ -78,13 +98,55 @@ def format_japanese_date(d: datetime.date | datetime.datetime, *, style: str = "
     raise ValueError(f"日付の表記方法が不正です: {style!r}（'wareki' または 'seireki'）")
 
 
+def format_japanese_month(d: datetime.date | datetime.datetime, *, style: str = "wareki") -> str:
+    """The month of ``d``: ``令和8年12月`` (``令和元年5月``), or ``2026年12月`` in 西暦 — never ``2026-12``.
+    A month before 1873 is written in 西暦, like ``to_wareki``."""
+    if isinstance(d, datetime.datetime):
+        d = d.date()
+    if style == "seireki" or (style == "wareki" and d < GREGORIAN_ADOPTED):
+        return f"{d.year}年{d.month}月"
+    if style != "wareki":
+        raise ValueError(f"日付の表記方法が不正です: {style!r}（'wareki' または 'seireki'）")
+    era, year = to_wareki_era_year(d)
+    return f"{era}{'元' if year == 1 else year}年{d.month}月"
+
+
+def japanese_active() -> bool:
+    """Whether text is being produced in Japanese (the default when no language is active)."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return language.split("-")[0] == "ja"
+
+
+def format_local_date(d: datetime.date | datetime.datetime) -> str:
+    """``d`` for a reader of another language: the active locale's date format (``Nov. 21, 2026``)."""
+    if isinstance(d, datetime.datetime):
+        d = d.date()
+    return formats.date_format(d, "DATE_FORMAT")
+
+
 def format_date(d: datetime.date | datetime.datetime) -> str:
-    """``d`` in the library's configured style (setting DATE_ERA_STYLE: 和暦 or 西暦), for messages."""
+    """``d`` in the library's configured style (setting DATE_ERA_STYLE: 和暦 or 西暦), for messages.
+
+    In another language than Japanese the date is written in that language's format instead.
+    """
+    if not japanese_active():
+        return format_local_date(d)
     return format_japanese_date(d, style=settings.DATE_ERA_STYLE)
 
 
+def format_month(d: datetime.date | datetime.datetime) -> str:
+    """The month of ``d`` in the library's configured style (令和8年12月), or the active language's
+    year-and-month format (``December 2026``) in another language than Japanese."""
+    if not japanese_active():
+        return formats.date_format(d, "YEAR_MONTH_FORMAT")
+    return format_japanese_month(d, style=settings.DATE_ERA_STYLE)
+
+
 def era_year_code(d: datetime.date) -> str:
-    """``R8`` for 2026-11-21: the era's initial and the year within it (元年 is 1)."""
+    """``R8`` for 2026-11-21: the era's initial and the year within it (元年 is 1); the 西暦 year
+    (``1872``) for a date before 1873, which forms and the API do not accept."""
+    if d < GREGORIAN_ADOPTED:
+        return str(d.year)
     era, year = to_wareki_era_year(d)
     return f"{ERA_INITIALS.get(era, era)}{year}"
 
@@ -92,3 +154,8 @@ def era_year_code(d: datetime.date) -> str:
 def today() -> datetime.date:
     """The library's calendar day (TIME_ZONE, Asia/Tokyo)."""
     return timezone.localdate()
+
+
+def latest_date() -> datetime.date:
+    """The latest date a form or the API accepts: ``PLANNING_YEARS`` from today (31 December)."""
+    return datetime.date(today().year + PLANNING_YEARS, 12, 31)

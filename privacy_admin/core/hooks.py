@@ -19,6 +19,16 @@ PATRON_RESERVATIONS = "loans.reservations_of_patron"  # (actor, patron) -> reser
 INCIDENT_PANEL = "registry.incident_panel"  # (actor, on) -> open incidents for a dashboard
 CONTRACT_ROWS = "outsourcing.contract_rows"  # (year) -> contracts in force in the 年度, for the report
 ENTRY_BLOCKERS = "outsourcing.entry_blockers"  # (entry) -> why a register entry cannot be abolished
+# (loan_id, returned_on) -> None; called by the returned-loan erasure rule before the loan row goes:
+# the patron's own reading history, sealed to the patron's key (mypage; issue 16).
+LOAN_RETURNED = "mypage.loan_returned"
+# (patron) -> a channel the patron prefers for notices ("email" | "phone" | "postcard") or None.
+NOTICE_CHANNEL_PREFERENCE = "mypage.notice_channel"
+# (patron_id) -> None; the patron's password was set without the old one (reset by link, at the
+# counter): whatever the old password unlocked (the reading history) is erased.
+PATRON_PASSWORD_REPLACED = "mypage.password_replaced"  # noqa: S105 - a hook name
+# () -> [model]: further tables whose erased rows the erasure ledger replays after a restore.
+ERASURE_EXTRA_MODELS = "mypage.erasure_extra_models"
 
 _hooks: dict[str, Callable[..., Any]] = {}
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 
 _STATIC_ROOT = Path(settings.BASE_DIR) / "static"
 
@@ -46,5 +47,7 @@ def render_html_to_pdf(html: str) -> bytes:
 
 
 def render_pdf(template_name: str, context: dict[str, Any] | None = None) -> bytes:
-    """Render ``template_name`` (which extends pdf/base.html) to PDF bytes."""
-    return render_html_to_pdf(render_to_string(template_name, context or {}))
+    """Render ``template_name`` (which extends pdf/base.html) to PDF bytes, in the library's language
+    whatever the reader chose: letters, sheets and reports are official documents in Japanese."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_html_to_pdf(render_to_string(template_name, context or {}))

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from privacy_admin.core.actor import Actor
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -45,7 +47,7 @@ def register(provider: Callable[[Any], Scope]) -> None:
     _provider = provider
 
 
-def scope_for(actor: Any) -> Scope:
+def scope_for(actor: Actor) -> Scope:
     """The actor's scope, from the registered provider (computed once per request object)."""
     if _provider is None:
         raise RuntimeError("no access-scope provider registered (is 'outsourcing' in INSTALLED_APPS?)")

@@ -57,6 +57,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from privacy_admin.core.actor import Actor
+
 from .dataitems import PERSONAL_FIELDS, DataItem
 from .scope import Scope, scope_for
 from .text import mask_card_number
@@ -131,7 +133,7 @@ def capabilities(scope: Scope) -> frozenset[Capability]:
     return frozenset(caps)
 
 
-def may(actor: Any, capability: Capability) -> bool:
+def may(actor: Actor, capability: Capability) -> bool:
     return capability in capabilities(scope_for(actor))
 
 
@@ -365,7 +367,7 @@ _OPERATOR_PAGES = (
 )
 
 
-def operator_pages(actor: Any) -> list[tuple[str, str]]:
+def operator_pages(actor: Actor) -> list[tuple[str, str]]:
     """(URL name, label) of the counter pages ``actor``'s contract opens to them, for the menu."""
     caps = capabilities(scope_for(actor))
     return [(name, str(label)) for cap, name, label in _OPERATOR_PAGES if cap in caps]

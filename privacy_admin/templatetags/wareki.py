@@ -1,7 +1,7 @@
 """Date and card-number filters for templates.
 
 ``{% load wareki %}`` then ``{{ d|wareki }}`` (令和8年11月21日, or 2026年11月21日 when
-settings.DATE_ERA_STYLE = "seireki"), ``{{ d|seireki }}`` and ``{{ card|mask_card }}`` (****1234).
+settings.DATE_ERA_STYLE = "seireki"; in another language than Japanese, that language's date format), ``{{ d|seireki }}``, ``{{ d|wareki_month }}`` (令和8年11月) and ``{{ card|mask_card }}`` (****1234).
 A filter never raises: a template must not turn a bad value into a 500.
 """
 
@@ -13,7 +13,13 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 
-from privacy_admin.core.dates import STYLES, format_japanese_date
+from privacy_admin.core.dates import (
+    STYLES,
+    format_japanese_date,
+    format_local_date,
+    format_month,
+    japanese_active,
+)
 from privacy_admin.core.text import mask_card_number
 
 register = template.Library()
@@ -37,6 +43,9 @@ def _format(value: object, style: str) -> str:
     d = _as_date(value)
     if d is None:
         return ""
+    if not japanese_active():
+        # An English page writes dates in English; 和暦 and 年月日 are Japanese text.
+        return format_local_date(d)
     if style not in STYLES:
         style = "wareki"
     try:
@@ -55,6 +64,15 @@ def wareki(value: object, style: str | None = None) -> str:
 @register.filter(name="seireki")
 def seireki(value: object) -> str:
     return _format(value, "seireki")
+
+
+@register.filter(name="wareki_month")
+def wareki_month(value: object) -> str:
+    """The month in the configured era style: 令和8年12月 (2026年12月 in 西暦), never 2026-12."""
+    d = _as_date(value)
+    if d is None:
+        return ""
+    return format_month(d)
 
 
 @register.filter(name="mask_card")

@@ -1,6 +1,6 @@
-"""Every write to the register of personal-information processing (個人情報取扱事務登録簿, 要綱 第16条).
+"""Every write to the register of personal-information processing (個人情報取扱事務登録簿, 山梨県 要綱 第16条).
 
-要綱 第16条第2項: an activity is registered *before* it starts, and a change is registered before it
+山梨県 要綱 第16条第2項: an activity is registered *before* it starts, and a change is registered before it
 takes effect; 第4項: an abolished activity's registration is struck out without delay. So:
 
 * ``register_entry_create`` refuses a start date earlier than the registration date;
@@ -25,7 +25,8 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from privacy_admin.audit.services import audit_record
 from privacy_admin.core import hooks
@@ -64,14 +65,14 @@ EDITABLE_FIELDS: tuple[str, ...] = (
 )
 CREATE_FIELDS: tuple[str, ...] = ("code", "number", "registered_on", *EDITABLE_FIELDS)
 
-# 要綱 第16条第1項 各号 (and the items the library sets under 第7号): required text, with the article.
+# 山梨県 要綱 第16条第1項 各号 (and the items the library sets under 第7号): required text, with the article.
 REQUIRED_TEXT: dict[str, str] = {
-    "name": "第16条第1項第1号",
-    "purpose": "第16条第1項第2号",
-    "department": "第16条第1項第3号",
-    "subjects": "第16条第1項第4号",
-    "retention_period": "第16条第1項第7号",
-    "request_office": "第16条第1項第7号",
+    "name": gettext_noop("第16条第1項第1号"),
+    "purpose": gettext_noop("第16条第1項第2号"),
+    "department": gettext_noop("第16条第1項第3号"),
+    "subjects": gettext_noop("第16条第1項第4号"),
+    "retention_period": gettext_noop("第16条第1項第7号"),
+    "request_office": gettext_noop("第16条第1項第7号"),
 }
 TEXT_FIELDS: tuple[str, ...] = (
     "name",
@@ -97,8 +98,8 @@ REASON_MAX = 100
 TEXTFIELD_MAX = 4000
 CODE_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-START_BEFORE_REGISTRATION = (
-    "事務の開始日は登録日以後の日付にしてください（要綱 第16条第2項: 事務を開始しようとするときに登録）"
+START_BEFORE_REGISTRATION = gettext_lazy(
+    "事務の開始日は登録日以後の日付にしてください（山梨県 要綱 第16条第2項: 事務を開始しようとするときに登録）"
 )
 
 
@@ -130,7 +131,8 @@ def _clean_text(errors: FieldErrors, name: str, raw: object) -> str:
         limit=_max_length(name),
         multiline=name in MULTILINE_FIELDS,
         messages=_MESSAGES,
-        required_message=f"{field_label(name)}を入力してください（要綱 {REQUIRED_TEXT.get(name, '')}）。",
+        required_message=_("%(label)sを入力してください（山梨県 要綱 %(article)s）。")
+        % {"label": field_label(name), "article": _(REQUIRED_TEXT[name]) if name in REQUIRED_TEXT else ""},
     )
 
 
@@ -140,14 +142,18 @@ def _clean_choices(
     if raw is None:
         raw = []
     if isinstance(raw, str) or not isinstance(raw, Iterable):
-        errors.add(name, f"{field_label(name)}は一覧で指定してください。")
+        errors.add(name, _("%(name)sは一覧で指定してください。") % {"name": field_label(name)})
         return []
     values = [str(v) for v in raw]
     unknown = [v for v in values if v not in allowed]
     if unknown:
         # Codes only (the vocabulary's values), never free text from the request.
         shown = "、".join(sorted({v[:40] for v in unknown}))
-        errors.add(name, f"{field_label(name)}に{what}にない値があります: {shown}")
+        errors.add(
+            name,
+            _("%(name)sに%(what)sにない値があります: %(shown)s")
+            % {"name": field_label(name), "what": what, "shown": shown},
+        )
     chosen = set(values)
     return [v for v in allowed if v in chosen]
 
@@ -155,10 +161,10 @@ def _clean_choices(
 def _clean_date(errors: FieldErrors, name: str, raw: object, *, required: bool = True) -> dt.date | None:
     if raw is None or raw == "":
         if required:
-            errors.add(name, f"{field_label(name)}を入力してください。")
+            errors.add(name, _("%(name)sを入力してください。") % {"name": field_label(name)})
         return None
     if isinstance(raw, dt.datetime) or not isinstance(raw, dt.date):
-        errors.add(name, f"{field_label(name)}は日付で入力してください。")
+        errors.add(name, _("%(name)sは日付で入力してください。") % {"name": field_label(name)})
         return None
     return raw
 
@@ -172,12 +178,14 @@ def _clean_values(values: Mapping[str, Any], errors: FieldErrors) -> dict[str, A
     for name in BOOLEAN_FIELDS:
         if name in values:
             if not isinstance(values[name], bool):
-                errors.add(name, f"{field_label(name)}は「あり」か「なし」で指定してください。")
+                errors.add(
+                    name, _("%(name)sは「あり」か「なし」で指定してください。") % {"name": field_label(name)}
+                )
             else:
                 cleaned[name] = values[name]
     if "extra_items" in values:
         cleaned["extra_items"] = _clean_choices(
-            errors, "extra_items", values["extra_items"], list(DataItem.values), what="データ項目の語彙"
+            errors, "extra_items", values["extra_items"], list(DataItem.values), what=_("データ項目の語彙")
         )
     if "collection_sources" in values:
         sources = _clean_choices(
@@ -185,10 +193,12 @@ def _clean_values(values: Mapping[str, Any], errors: FieldErrors) -> dict[str, A
             "collection_sources",
             values["collection_sources"],
             list(CollectionSource.values),
-            what="収集先の区分",
+            what=_("収集先の区分"),
         )
         if not sources and "collection_sources" not in errors:
-            errors.add("collection_sources", "収集先を1つ以上選んでください（要綱 第16条第1項第6号）。")
+            errors.add(
+                "collection_sources", _("収集先を1つ以上選んでください（山梨県 要綱 第16条第1項第6号）。")
+            )
         cleaned["collection_sources"] = sources
     if "starts_on" in values:
         cleaned["starts_on"] = _clean_date(errors, "starts_on", values["starts_on"])
@@ -199,19 +209,19 @@ def _check_notes(cleaned: Mapping[str, Any], errors: FieldErrors) -> None:
     # 002: an outsourced counter ran for five years without the council procedure; the register says
     # to whom and what when it says 委託あり, and where it connects when it says オンライン結合あり.
     if cleaned.get("outsourced") and not cleaned.get("outsourcing_note"):
-        errors.add("outsourcing_note", "外部委託ありのときは委託先・委託内容を入力してください。")
+        errors.add("outsourcing_note", _("外部委託ありのときは委託先・委託内容を入力してください。"))
     if cleaned.get("online_connection") and not cleaned.get("online_connection_note"):
-        errors.add("online_connection_note", "オンライン結合ありのときは結合先を入力してください。")
+        errors.add("online_connection_note", _("オンライン結合ありのときは結合先を入力してください。"))
 
 
 def _check_start(starts_on: dt.date | None, registered_on: dt.date | None, errors: FieldErrors) -> None:
     if starts_on is not None and registered_on is not None and starts_on < registered_on:
-        errors.add("starts_on", START_BEFORE_REGISTRATION)
+        errors.add("starts_on", str(START_BEFORE_REGISTRATION))
 
 
 def _check_not_future(errors: FieldErrors, name: str, day: dt.date | None) -> None:
     if day is not None and day > today():
-        errors.add(name, f"{field_label(name)}に未来の日付は入力できません。")
+        errors.add(name, _("%(name)sに未来の日付は入力できません。") % {"name": field_label(name)})
 
 
 def _clean_reason(errors: FieldErrors, key: str, raw: object, *, what: str) -> str:
@@ -219,15 +229,19 @@ def _clean_reason(errors: FieldErrors, key: str, raw: object, *, what: str) -> s
         errors,
         key,
         raw if isinstance(raw, str) else "",
-        label="理由",
+        label=_("理由"),
         required=True,
         limit=REASON_MAX,
         messages=replace(
             _MESSAGES, invisible=gettext_noop("理由に使用できない文字（改行など）が含まれています。")
         ),
-        required_message=f"{what}の理由を入力してください。",
+        required_message=_("%(what)sの理由を入力してください。") % {"what": what},
         first_only=True,
     )
+
+
+# A register of a library's affairs runs to tens of entries; four digits leave room and fit the column.
+NUMBER_MAX = 9999
 
 
 def next_number() -> int:
@@ -255,12 +269,12 @@ def _save(entry: RegisterEntry, *, actor: Actor, reason: str) -> None:
     except IntegrityError:
         # Two administrators took the same number or code at once: the later one tries again.
         raise refuse(
-            "number", "登録番号またはコードが他の事務と重複しました。もう一度登録してください。"
+            "number", _("登録番号またはコードが他の事務と重複しました。もう一度登録してください。")
         ) from None
 
 
 def register_entry_create(*, actor: Actor, **fields: Any) -> RegisterEntry:
-    """Register a 個人情報取扱事務 before it starts (要綱 第16条第1項・第2項).
+    """Register a 個人情報取扱事務 before it starts (山梨県 要綱 第16条第1項・第2項).
 
     ``fields`` are the entry's items (``CREATE_FIELDS``). The number defaults to the highest + 1, the
     code to ``entry-<number>``, the registration date to today. Refused, with nothing written, when a
@@ -287,10 +301,13 @@ def register_entry_create(*, actor: Actor, **fields: Any) -> RegisterEntry:
         number = fields.get("number")
         if number in (None, ""):
             number = next_number()
-        elif isinstance(number, bool) or not isinstance(number, int) or number < 1:
-            errors.add("number", "登録番号は1以上の整数で入力してください。")
+        elif isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= NUMBER_MAX:
+            errors.add(
+                "number",
+                _("登録番号は1以上%(number_max)s以下の整数で入力してください。") % {"number_max": NUMBER_MAX},
+            )
         elif RegisterEntry.objects.filter(number=number).exists():
-            errors.add("number", f"登録番号 第{number}号 は既に使われています。")
+            errors.add("number", _("登録番号 第%(number)s号 は既に使われています。") % {"number": number})
 
         code = fields.get("code")
         if code in (None, ""):
@@ -301,11 +318,13 @@ def register_entry_create(*, actor: Actor, **fields: Any) -> RegisterEntry:
         elif not isinstance(code, str) or not CODE_PATTERN.match(code) or len(code) > _max_length("code"):
             errors.add(
                 "code",
-                "コードは英小文字・数字をハイフンでつないだ64文字以内の識別子で入力してください"
-                "（例: school-library-support）。",
+                _(
+                    "コードは英小文字・数字をハイフンでつないだ64文字以内の識別子で入力してください"
+                    "（例: school-library-support）。"
+                ),
             )
         elif RegisterEntry.objects.filter(code=code).exists():
-            errors.add("code", f"コード「{code}」は既に使われています。")
+            errors.add("code", _("コード「%(code)s」は既に使われています。") % {"code": code})
         errors.raise_if_any()
         assert isinstance(code, str) and isinstance(number, int) and registered_on is not None
 
@@ -324,7 +343,7 @@ def register_entry_create(*, actor: Actor, **fields: Any) -> RegisterEntry:
 def register_entry_change(
     *, actor: Actor, entry: RegisterEntry, reason: str, changed_on: dt.date | None = None, **changes: Any
 ) -> RegisterEntry:
-    """Change a registered entry (要綱 第16条第2項後段: changes are registered too).
+    """Change a registered entry (山梨県 要綱 第16条第2項後段: changes are registered too).
 
     The reason is required and kept in the entry's history with the field-by-field difference; the
     変更日 becomes ``changed_on`` (default today). Refused when the entry is abolished, nothing
@@ -333,13 +352,18 @@ def register_entry_change(
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     errors = FieldErrors()
     for name in unknown:
-        errors.add(name if name in CREATE_FIELDS else "__all__", f"「{name}」は変更できない項目です。")
-    reason = _clean_reason(errors, "reason", reason, what="変更")
+        errors.add(
+            name if name in CREATE_FIELDS else "__all__",
+            _("「%(name)s」は変更できない項目です。") % {"name": name},
+        )
+    reason = _clean_reason(errors, "reason", reason, what=_("変更"))
     changed_on = changed_on or today()
     with transaction.atomic():
         entry = RegisterEntry.objects.select_for_update().get(pk=entry.pk)
         if not entry.is_active:
-            raise refuse("__all__", "廃止された事務は変更できません（要綱 第16条第4項: 登録を抹消済み）。")
+            raise refuse(
+                "__all__", _("廃止された事務は変更できません（山梨県 要綱 第16条第4項: 登録を抹消済み）。")
+            )
         cleaned = _clean_values({k: v for k, v in changes.items() if k in EDITABLE_FIELDS}, errors)
         merged = {name: getattr(entry, name) for name in EDITABLE_FIELDS} | cleaned
         _check_notes(merged, errors)
@@ -347,12 +371,12 @@ def register_entry_change(
         changed_on = _clean_date(errors, "changed_on", changed_on)
         _check_not_future(errors, "changed_on", changed_on)
         if changed_on is not None and changed_on < entry.registered_on:
-            errors.add("changed_on", "変更日は登録日以後の日付にしてください。")
+            errors.add("changed_on", _("変更日は登録日以後の日付にしてください。"))
         changed = [
             name for name in EDITABLE_FIELDS if name in cleaned and cleaned[name] != getattr(entry, name)
         ]
         if not changed and not errors.errors:
-            errors.add("__all__", "変更された項目がありません。")
+            errors.add("__all__", _("変更された項目がありません。"))
         errors.raise_if_any()
 
         _ensure_history_baseline(entry)
@@ -377,10 +401,14 @@ def abolition_blockers(entry: RegisterEntry) -> list[str]:
     blockers = []
     fields = declared_fields(entry.code)
     if fields:
-        shown = "、".join(fields[:5]) + (f" ほか{len(fields) - 5}件" if len(fields) > 5 else "")
+        shown = _("、").join(fields[:5]) + (
+            _(" ほか%(count)s件") % {"count": len(fields) - 5} if len(fields) > 5 else ""
+        )
         blockers.append(
-            f"システムのフィールドがこの事務の記録項目として宣言されています（{shown}）。"
-            "その処理を止めるか、宣言を別の事務に移してから廃止してください。"
+            _(
+                "システムのフィールドがこの事務の記録項目として宣言されています（%(shown)s）。その処理を止めるか、宣言を別の事務に移してから廃止してください。"
+            )
+            % {"shown": shown}
         )
     blockers.extend(hooks.call(hooks.ENTRY_BLOCKERS, entry, default=[]))
     return blockers
@@ -389,24 +417,25 @@ def abolition_blockers(entry: RegisterEntry) -> list[str]:
 def register_entry_abolish(
     *, actor: Actor, entry: RegisterEntry, abolished_on: dt.date | None, reason: str
 ) -> RegisterEntry:
-    """Strike out the registration of an abolished activity (要綱 第16条第4項).
+    """Strike out the registration of an abolished activity (山梨県 要綱 第16条第4項).
 
     Refused, with nothing written, before the registration date, in the future, without a reason, on an
     entry already abolished, and while the processing still goes on: fields in the code still declare
     this entry in the field inventory, or a contract that has not ended names it.
     """
     errors = FieldErrors()
-    reason = _clean_reason(errors, "reason", reason, what="廃止")
+    reason = _clean_reason(errors, "reason", reason, what=_("廃止"))
     with transaction.atomic():
         entry = RegisterEntry.objects.select_for_update().get(pk=entry.pk)
         if not entry.is_active:
-            raise refuse("__all__", "この事務は既に廃止されています。")
+            raise refuse("__all__", _("この事務は既に廃止されています。"))
         abolished = _clean_date(errors, "abolished_on", abolished_on)
         _check_not_future(errors, "abolished_on", abolished)
         if abolished is not None and abolished < entry.registered_on:
             errors.add(
                 "abolished_on",
-                f"廃止日は登録日（{entry.registered_on:%Y-%m-%d}）以後の日付にしてください。",
+                _("廃止日は登録日（%(registered_on)s）以後の日付にしてください。")
+                % {"registered_on": format(entry.registered_on, "%Y-%m-%d")},
             )
         for message in abolition_blockers(entry):
             errors.add("__all__", message)

@@ -1,4 +1,4 @@
-"""Printing the register (個人情報取扱事務登録簿, 要綱 第16条; 個人情報ファイル簿, 個人情報保護法 第75条).
+"""Printing the register (個人情報取扱事務登録簿, 山梨県 要綱 第16条; 個人情報ファイル簿, 個人情報保護法 第75条).
 
 A large register renders in a Celery task (architecture rule 7): ``register_print_request`` records
 the request and its access-log event in one transaction and sends the task id-only on commit;
@@ -8,7 +8,7 @@ succeeds and the print waits (待機中) until ``register_print_redispatch_waiti
 within minutes (architecture rule 3). The register holds no personal data — it describes
 activities, never people — but a stored error still says only what kind of failure it was.
 
-Public copies (要綱 第16条第5項: 一般の閲覧) are rendered on demand and cached per register state:
+Public copies (山梨県 要綱 第16条第5項: 一般の閲覧) are rendered on demand and cached per register state:
 every registration, change or abolition writes a history row, so the newest history id names the
 state of the register.
 """
@@ -18,14 +18,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from privacy_admin.audit.services import audit_record
+from privacy_admin.core.actor import Actor, user_of
 from privacy_admin.core.cache_guard import cached_bytes
 from privacy_admin.dispatch.services import dispatch_now, dispatch_on_commit
 from register import pdfs, register_pdf
@@ -47,11 +48,11 @@ FAILED_MESSAGE = "PDFの作成に失敗しました"
 
 def _layout(layout: object) -> str:
     if not isinstance(layout, str) or layout not in RegisterPrint.Layout.values:
-        raise ValidationError({"layout": "様式を選んでください（登録簿または個人情報ファイル簿）。"})
+        raise ValidationError({"layout": _("様式を選んでください（登録簿または個人情報ファイル簿）。")})
     return layout
 
 
-def register_print_request(*, actor: Any, layout: str, include_abolished: bool) -> RegisterPrint:
+def register_print_request(*, actor: Actor, layout: str, include_abolished: bool) -> RegisterPrint:
     """Ask for a PDF of the whole register; the task renders it after the commit.
 
     The same request (layout, abolished entries or not, today's 基準日) while one is still pending or
@@ -79,7 +80,7 @@ def register_print_request(*, actor: Any, layout: str, include_abolished: bool) 
                 layout=layout,
                 include_abolished=include_abolished,
                 as_of=as_of,
-                requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+                requested_by=user_of(actor) if getattr(actor, "is_authenticated", False) else None,
             )
         audit_record(
             actor=actor,
@@ -173,7 +174,7 @@ def register_print_fail_stale(*, now: dt.datetime | None = None) -> int:
     ).update(status=RegisterPrint.Status.FAILED, error=f"{FAILED_MESSAGE}（時間切れ）", finished_at=now)
 
 
-def register_print_record_download(*, actor: Any, job: RegisterPrint) -> None:
+def register_print_record_download(*, actor: Actor, job: RegisterPrint) -> None:
     """Every download of a stored print is logged (who took a copy of the register, and which)."""
     audit_record(
         standalone=True,
@@ -190,7 +191,7 @@ def print_filename(job: RegisterPrint) -> str:
     return f"{kind}-{job.as_of:%Y%m%d}-{job.pk}.pdf"
 
 
-# --- public copies (要綱 第16条第5項) ----------------------------------------------------------------
+# --- public copies (山梨県 要綱 第16条第5項) ----------------------------------------------------------------
 
 
 def register_state() -> int:

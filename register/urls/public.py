@@ -1,4 +1,4 @@
-"""Public pages, no login (mounted at /public/register/): the register and the 要綱 第49条 publication."""
+"""Public pages, no login (mounted at /public/register/): the register and the 山梨県 要綱 第49条 publication."""
 
 from django.urls import path
 

@@ -1,5 +1,5 @@
 """Register pages for staff (mounted at /registry/): the list, an entry with its record items and change
-history, and registration, change and abolition (要綱 第16条).
+history, and registration, change and abolition (山梨県 要綱 第16条).
 
 Administrators register, change and abolish; privacy officers read. Thin: forms parse, ``services``
 validate, write and audit; a refused write shows its messages on the form and changes nothing.
@@ -30,9 +30,9 @@ READERS = (Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)
 WRITERS = (Role.ADMINISTRATOR,)
 PER_PAGE = 50
 
-# The sheet of one entry: the items of 要綱 第16条第1項 and those the library sets under 第7号.
+# The sheet of one entry: the items of 山梨県 要綱 第16条第1項 and those the library sets under 第7号.
 SHEET_SECTIONS: tuple[tuple[Any, tuple[str, ...]], ...] = (
-    (_("要綱 第16条第1項第1号〜第4号"), ("name", "purpose", "department", "subjects")),
+    (_("山梨県 要綱 第16条第1項第1号〜第4号"), ("name", "purpose", "department", "subjects")),
     (
         _("第5号・第6号"),
         ("record_range", "collection_sources", "collection_source_note", "collection_method"),

@@ -2,7 +2,7 @@
 
 Thin: ``print_services`` does the work and writes the access log. The print page, the progress and
 the stored downloads are for administrators and privacy officers (403 for any other role, written to
-the log). The register is open to public inspection (要綱 第16条第5項), so one registered entry's sheet
+the log). The register is open to public inspection (山梨県 要綱 第16条第5項), so one registered entry's sheet
 and the register of registered entries answer anyone; an abolished entry's registration is struck
 out (第16条第4項), so its sheet answers only administrators and privacy officers, and 404 otherwise.
 """
@@ -15,9 +15,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from privacy_admin.audit.permissions import role_required
+from privacy_admin.core import forms as core_forms
 from privacy_admin.core.roles import Role, has_role
 from register.models import RegisterEntry, RegisterPrint
 from register.services import printing as print_services
@@ -26,15 +29,18 @@ ROLES = (Role.ADMINISTRATOR, Role.PRIVACY_OFFICER)
 RECENT = 20
 
 
-class PrintRequestForm(forms.Form):
+class PrintRequestForm(core_forms.Form):
     layout = forms.ChoiceField(
-        label="様式",
+        label=gettext_lazy("様式"),
         choices=RegisterPrint.Layout.choices,
         widget=forms.RadioSelect,
         initial=RegisterPrint.Layout.REGISTER,
-        error_messages={"required": "様式を選んでください。", "invalid_choice": "様式を選んでください。"},
+        error_messages={
+            "required": gettext_lazy("様式を選んでください。"),
+            "invalid_choice": gettext_lazy("様式を選んでください。"),
+        },
     )
-    include_abolished = forms.BooleanField(label="廃止した事務も載せる", required=False)
+    include_abolished = forms.BooleanField(label=gettext_lazy("廃止した事務も載せる"), required=False)
 
 
 def _pdf_response(content: bytes, filename: str, *, inline: bool = False) -> HttpResponse:
@@ -66,7 +72,9 @@ def index(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "登録簿のPDFの作成を受け付けました。完了するとダウンロードできます。")
+            messages.success(
+                request, _("登録簿のPDFの作成を受け付けました。完了するとダウンロードできます。")
+            )
             return redirect(reverse("register_print:progress", args=[job.pk]))
     recent = RegisterPrint.objects.defer("pdf").select_related("requested_by")[:RECENT]
     counts = {
@@ -104,7 +112,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     """A finished print's PDF. Every download is logged."""
     job = get_object_or_404(RegisterPrint, pk=pk)
     if job.status != RegisterPrint.Status.DONE or not job.pdf:
-        messages.error(request, "このPDFはまだ作成されていません。")
+        messages.error(request, _("このPDFはまだ作成されていません。"))
         return redirect(reverse("register_print:progress", args=[job.pk]))
     print_services.register_print_record_download(actor=request.user, job=job)
     return _pdf_response(bytes(job.pdf), print_services.print_filename(job))

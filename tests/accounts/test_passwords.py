@@ -161,3 +161,68 @@ def test_every_role_may_change_its_password(client: Client, login, contractor_op
 
 def test_validator_help_text_is_japanese() -> None:
     assert "直近5回" in PasswordHistoryValidator().get_help_text()
+
+
+# --- strength (issue 14 §4) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "weak,explained",
+    [
+        ("          ", "空白だけ"),
+        ("　　　　　　　　　　", "空白だけ"),
+        ("パスワードパスワード", "繰り返し"),
+        ("aaaaaaaaaa", "繰り返し"),
+        ("abcabcabcabc", "繰り返し"),
+        ("qwertyuiop", "推測されやすい"),
+        ("1qaz2wsx3edc", "推測されやすい"),
+        ("asdfghjkl;", "推測されやすい"),
+    ],
+)
+def test_weak_staff_passwords_are_refused_in_japanese(
+    privacy_officer: Any, weak: str, explained: str
+) -> None:
+    with pytest.raises(ValidationError) as exc:
+        validate_password(weak, privacy_officer)
+    assert any(explained in m for m in exc.value.messages), exc.value.messages
+
+
+@pytest.mark.parametrize(
+    "good",
+    [
+        "Shiori-Counter-2026",
+        "Hogo-Sekinin-2026",
+        "Kanri-Master-2026",
+        "Itaku-Uketori-2026",
+        "Gakko-Shien-2026",
+        "toshokan-no-mori-2026",
+        "図書館の本を読む日々",
+    ],
+)
+def test_the_demo_and_ordinary_passwords_pass(db: Any, good: str) -> None:
+    validate_password(good)
+
+
+def test_the_factories_password_passes(db: Any, password: str) -> None:
+    validate_password(password)
+
+
+def test_a_privacy_officer_cannot_set_ten_spaces(login: Any, privacy_officer: Any, password: str) -> None:
+    client = login(privacy_officer)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": password, "new_password1": " " * 10, "new_password2": " " * 10},
+    )
+    assert response.status_code == 200
+    assert "空白だけのパスワードは使用できません" in response.content.decode()
+    privacy_officer.refresh_from_db()
+    assert privacy_officer.check_password(password)
+
+
+@pytest.mark.parametrize("weak", ["パスワードパスワード", "qwertyuiop", "aaaaaaa", "      "])
+def test_patron_passwords_use_the_same_rule(weak: str) -> None:
+    from patrons.services.validation import _Clean, _clean_password
+
+    clean = _Clean()
+    _clean_password(clean, weak, card_hint="2100000001")
+    assert clean.errors.get("password"), weak

@@ -51,12 +51,15 @@ def warm(raw_token: str) -> None:
     assert get(raw_token) == 200
 
 
-def test_a_remembered_token_costs_one_small_query(raw: str) -> None:
+def test_a_remembered_token_costs_two_small_queries(raw: str) -> None:
+    # The generation, then whether the account may still act (locked, password expired: issue 14).
     assert api_token_authenticate(raw) is not None
     with CaptureQueriesContext(connection) as queries:
         user = api_token_authenticate(raw)
     assert user is not None and user.username == "counter"
-    assert [q["sql"] for q in queries.captured_queries] == [tokens._generation_sql()]
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert len(sql) == 2 and sql[0] == tokens._generation_sql()
+    assert "axes_accessattempt" in sql[1] and "accounts_passwordstate" in sql[1]
 
 
 def test_the_remembered_user_is_a_fresh_object_each_time(raw: str) -> None:
@@ -68,7 +71,7 @@ def test_the_remembered_user_is_a_fresh_object_each_time(raw: str) -> None:
 
 def test_the_remembered_user_keeps_its_roles(raw: str, django_assert_num_queries: Any) -> None:
     warm(raw)
-    with django_assert_num_queries(1):  # the generation; no token, user or group query
+    with django_assert_num_queries(2):  # the generation, whether the account may act; no token or group query
         user = api_token_authenticate(raw)
     assert user.groups.model  # a real user model instance
     from privacy_admin.core.roles import has_role
@@ -172,7 +175,7 @@ def test_without_a_generation_nothing_is_remembered(raw: str, django_assert_num_
     CredentialGeneration.objects.all().delete()  # as on a database without the triggers
     warm(raw)
     assert tokens._entries == {}
-    with django_assert_num_queries(2):  # the generation, then the token with its user
+    with django_assert_num_queries(4):  # the generation, the token with its user, may it act, its roles
         assert api_token_authenticate(raw) is not None
 
 

@@ -3,6 +3,7 @@ current loans and reservations, the erasure statement, and nothing of a returned
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from typing import Any
@@ -294,3 +295,52 @@ def test_decided_request_still_compiles(privacy_officer: Any, request_for: Any) 
     assert (
         package.held_data_compile(actor=privacy_officer, request=request_for).requests[0].status == "決定済み"
     )
+
+
+def _pdf_lines(pdf: bytes) -> list[str]:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return [line for page in PdfReader(BytesIO(pdf)).pages for line in page.extract_text().splitlines()]
+
+
+def test_pdf_labels_the_registration_date_and_the_expiry_each_by_its_own_name(
+    privacy_officer: Any, patron: Patron, request_for: Any
+) -> None:
+    patron.registered_on = dt.date(2023, 7, 25)
+    patron.expires_on = dt.date(2026, 7, 25)
+    patron.save(update_fields=["registered_on", "expires_on"])
+    pkg = package.held_data_compile(actor=privacy_officer, request=request_for)
+    text = "".join("".join(_pdf_lines(package.render_held_data_pdf(pkg))).split())
+    assert "登録日令和5年7月25日" in text
+    assert "有効期限令和8年7月25日" in text
+    assert "有効期限令和5年7月25日" not in text  # the 登録日 is not printed as a 有効期限
+    assert "登録簿の記録項目" in text
+
+
+def test_pdf_request_table_keeps_numbers_and_statuses_whole(
+    privacy_officer: Any, patron: Patron, request_for: Any
+) -> None:
+    """WeasyPrint breaks Japanese anywhere: the table once printed 「R8-開/示-0008」 and 「決定済/み」."""
+    suspension = f.make_request(kind=RequestKind.SUSPENSION, patron=patron)
+    f.decide(request_for, Outcome.FULL)
+    pkg = package.held_data_compile(actor=privacy_officer, request=request_for)
+    long_letter = package.LetterRow(kind=str(LetterKind.NOT_SUSPENSION.label), issued_on=f.today())
+    rows = [
+        package.RequestRow(
+            number=r.number,
+            kind=r.kind,
+            received_on=r.received_on,
+            status=r.status,
+            letters=[long_letter] * 2,
+        )
+        for r in pkg.requests
+    ]
+    pkg = dataclasses.replace(pkg, requests=rows)
+    lines = _pdf_lines(package.render_held_data_pdf(pkg))
+    words = [w for line in lines for w in line.split()]
+    for number in (request_for.number, suspension.number):
+        assert number in words, number
+    assert "決定済み" in words and "利用停止請求" in words
+    assert to_wareki(request_for.received_on) in words

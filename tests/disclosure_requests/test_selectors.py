@@ -194,7 +194,7 @@ def test_an_open_request_shows_its_deadline_and_the_special_extension_dates(priv
     assert detail.is_open and detail.steps.decide
     assert detail.deadline.due_on == pr.due_on and detail.days_left == (pr.due_on - TODAY).days
     assert detail.special_notice_due is not None and detail.special_substantial_due is not None
-    assert detail.missing_items == ["請求者の住所又は居所（要綱 第18条第1項第1号）"]
+    assert detail.missing_items == ["請求者の住所又は居所（山梨県 要綱第18条第1項第1号）"]
 
 
 def test_reading_the_detail_writes_one_view_event_naming_the_request_only(privacy_officer) -> None:
@@ -299,3 +299,20 @@ def test_a_request_is_found_by_its_number(privacy_officer) -> None:
 
     assert selectors.request_by_number_for(privacy_officer, pr.number) == pr
     assert selectors.request_by_number_for(privacy_officer, "R99-開示-9999") is None
+
+
+@pytest.mark.parametrize("day", range(15, 22))  # Monday 15 June … Sunday 21 June 2026
+def test_this_week_runs_monday_to_sunday_whatever_the_weekday(privacy_officer, day) -> None:
+    on = d(6, day)
+    assert selectors.week_of(on) == (d(6, 15), d(6, 21))
+    due_monday = receive(privacy_officer, received_on=d(5, 31))  # due Monday 15 June
+    due_sunday = receive(privacy_officer, received_on=d(6, 6))  # due Sunday 21 June
+    due_next_monday = receive(privacy_officer, received_on=d(6, 7))  # due Monday 22 June
+
+    board = selectors.dashboard(privacy_officer, today=on)
+
+    assert (board.week_start, board.week_end) == (d(6, 15), d(6, 21))
+    assert due_next_monday not in [r.request for r in board.due_this_week]
+    assert due_sunday in [r.request for r in board.due_this_week]
+    # A deadline earlier in the week that has passed is overdue, not "due this week".
+    assert (due_monday in [r.request for r in board.due_this_week]) == (on == d(6, 15))

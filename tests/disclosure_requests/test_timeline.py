@@ -169,6 +169,6 @@ def test_blank_items_of_the_written_request_are_listed(privacy_officer: Any) -> 
 
     assert timeline.missing_items(complete) == []
     assert timeline.missing_items(blank) == [
-        "請求者の住所又は居所（要綱 第18条第1項第1号）",
-        "請求の理由（要綱 第31条第1項第3号）",
+        "請求者の住所又は居所（山梨県 要綱第31条第1項第1号）",
+        "請求の理由（山梨県 要綱第31条第1項第3号）",
     ]

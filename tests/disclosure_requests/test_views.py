@@ -164,7 +164,7 @@ def test_the_detail_lists_formal_defects_to_fix_by_amendment(officer_client, pri
 
     html = officer_client.get(reverse("requests:detail", args=[pr.pk])).content.decode()
 
-    assert "請求者の住所又は居所" in html and "請求の理由（要綱 第31条第1項第3号）" in html
+    assert "請求者の住所又は居所" in html and "請求の理由（山梨県 要綱第31条第1項第3号）" in html
 
 
 # --- intake -------------------------------------------------------------------------------------------------
@@ -225,7 +225,7 @@ def test_a_late_correction_is_refused_on_the_intake_page(officer_client) -> None
         ),
     )
 
-    assert "訂正請求はできません（要綱 第30条第3項）" in response.content.decode()
+    assert "訂正請求はできません（山梨県 要綱第30条第3項）" in response.content.decode()
     assert not PrivacyRequest.objects.exists()
 
 
@@ -384,7 +384,7 @@ def test_a_consultation_and_an_objection_through_the_pages(officer_client, pr) -
     consultation.refresh_from_db()
     assert consultation.objected and consultation.opinion_received_on == d(6, 5)
     page = officer_client.get(response["Location"]).content.decode()
-    assert "要綱 第26条第3項" in page
+    assert "山梨県 要綱第26条第3項" in page
 
 
 def test_a_decision_dated_before_the_request_is_refused_on_the_page(officer_client, pr) -> None:
@@ -419,7 +419,7 @@ def test_a_partial_disclosure_through_the_page_and_carrying_it_out(officer_clien
     pr.refresh_from_db()
     assert pr.status == RequestStatus.DECIDED
     html = officer_client.get(reverse("requests:detail", args=[pr.pk])).content.decode()
-    assert "開示請求者以外の個人に関する情報（第3号）" in html and "開示の実施" in html
+    assert "開示請求者以外の個人に関する情報" in html and "開示の実施" in html
     assert "令和8年7月10日" in html  # the last day to ask for a method (30 days)
 
     response = _post(
@@ -468,7 +468,7 @@ def test_a_correction_carried_out_through_the_page(officer_client, privacy_offic
             "correct-recipients": "委員会",
         },
     )
-    assert "要綱 第36条" in response.content.decode()
+    assert "山梨県 要綱第36条" in response.content.decode()
 
     response = _post(
         officer_client,
@@ -545,14 +545,14 @@ def test_the_dashboard_calendar_shows_deadlines_and_closed_days_and_moves_by_mon
     pr = receive(privacy_officer, received_on=d(6, 5))  # due Saturday 20 June
 
     html = officer_client.get(reverse("requests:dashboard")).content.decode()
-    assert "2026年6月の期限" in html
+    assert "令和8年6月の期限" in html
     assert "?month=2026-05" in html and "?month=2026-07" in html
     assert "休館日" in html
     calendar = html[html.index('class="month-calendar"') :]
     assert f"{pr.number}</a> 決定期限 ⚠" in calendar
 
     july = officer_client.get(reverse("requests:dashboard") + "?month=2026-07").content.decode()
-    assert "2026年7月の期限" in july and "海の日" in july
+    assert "令和8年7月の期限" in july and "海の日" in july
     assert officer_client.get(reverse("requests:dashboard") + "?month=garbage").status_code == 200
 
 
@@ -596,3 +596,10 @@ def test_no_request_url_carries_a_name(officer_client, privacy_officer) -> None:
 
     for url in re.findall(r'(?:href|action)="([^"]+)"', html):
         assert REQUESTER not in url and "%E8%AB%8B" not in url
+
+
+def test_the_dashboard_names_its_week_and_month_in_wareki(officer_client) -> None:
+    html = officer_client.get(reverse("requests:dashboard")).content.decode()
+    # TODAY is Monday 15 June 2026: this week runs to Sunday 21 June, both ends shown.
+    assert "今週（令和8年6月15日（月）〜令和8年6月21日（日））が期限" in html
+    assert "令和8年6月の期限" in html and "2026年6月の期限" not in html

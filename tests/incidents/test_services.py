@@ -1,6 +1,6 @@
 """Incident services (要綱 第48条; 個人情報保護法 第68条): numbering per 年度, every step audited and kept in
 the history, bad input refused with a clear message and nothing changed, the close refused while a step
-is missing; the reads behind the list and the dashboard; the demo data."""
+is missing (the reads: test_selectors; the demo data: test_demo)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,9 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.http import Http404
 
 from incidents import selectors, services
 from incidents.deadlines import Step
-from incidents.demo import LOST_SLIP, MISDIRECTED_MAIL, seed_incidents
 from incidents.models import Incident
 from privacy_admin.audit.labels import ACTION_LABELS
 from privacy_admin.audit.models import AuditEvent
@@ -52,11 +50,14 @@ def refused(call: Any, **kwargs: Any) -> dict[str, list[str]]:
 # --- record ------------------------------------------------------------------------------------------
 
 
-def test_record_numbers_incidents_per_fiscal_year_and_audits_without_personal_data(privacy_officer) -> None:
+def test_record_numbers_incidents_in_the_requests_style_and_audits_without_personal_data(
+    privacy_officer,
+) -> None:
     first = record(privacy_officer)
     second = record(privacy_officer, discovered_at=at(4, 1, 9, 0))
-    march = record(privacy_officer, discovered_at=at(3, 31, 23, 0))  # 令和7年度 (FY2025)
-    assert (first.number, second.number, march.number) == ("事案-2026-001", "事案-2026-002", "事案-2025-001")
+    last_year = record(privacy_officer, discovered_at=at(12, 31, 23, 0, year=2025))  # 令和7年
+    # One numbering style with the requests (R8-開示-0001) and complaints (R8-苦情-001).
+    assert (first.number, second.number, last_year.number) == ("R8-事案-001", "R8-事案-002", "R7-事案-001")
     assert first.status == Incident.Status.OPEN and first.recorded_by == privacy_officer
     event = AuditEvent.objects.filter(action="incident.record", target_id=str(first.pk)).get()
     assert event.detail["people_count"] == 120 and event.detail["reportable"] is True
@@ -133,7 +134,7 @@ def test_update_facts_changes_the_facts_keeps_the_number_and_the_history(privacy
     incident = record(privacy_officer, people_count=5)
     assert not incident.reportable
     services.incident_update_facts(actor=privacy_officer, incident=incident, **facts(people_count=150))
-    assert incident.people_count == 150 and incident.reportable and incident.number == "事案-2026-001"
+    assert incident.people_count == 150 and incident.reportable and incident.number == "R8-事案-001"
     assert [h.history_change_reason for h in incident.history.order_by("history_date")] == ["record", "facts"]
     event = AuditEvent.objects.get(action="incident.update_facts")
     assert event.detail["reportable_changed"] is True
@@ -406,9 +407,9 @@ def test_close_is_refused_with_the_list_of_missing_steps(privacy_officer) -> Non
     lines = errors["__all__"]
     assert lines[0] == "次の手続きが記録されていないため、完了にできません。"
     assert lines[1:] == [
-        "・教育委員会への第一報（要綱 第48条）",
-        "・応急措置の内容（要綱 第48条）",
-        "・報告書及び今後の対処方針の提出（要綱 第48条）",
+        "・教育委員会への第一報（山梨県 要綱 第48条）",
+        "・応急措置の内容（山梨県 要綱 第48条）",
+        "・報告書及び今後の対処方針の提出（山梨県 要綱 第48条）",
         "・報告対象の事態に当たるかのチェックリスト（規則 第43条）",
         "・個人情報保護委員会への速報（法第68条第1項、規則 第44条第1項）",
         "・個人情報保護委員会への確報（法第68条第1項、規則 第44条第2項）",
@@ -476,55 +477,3 @@ def test_every_incident_action_has_a_label() -> None:
         "annual_report.download",
     ):
         assert action in ACTION_LABELS
-
-
-# --- reads --------------------------------------------------------------------------------------------
-
-
-def test_rows_put_open_incidents_first_by_their_next_deadline(privacy_officer) -> None:
-    closed = complete_all_steps(privacy_officer, record(privacy_officer, people_count=1, title="閉"))
-    services.incident_close(actor=privacy_officer, incident=closed, closed_on=TODAY)
-    later = record(privacy_officer, title="後", discovered_at=at(6, 15, 9, 0))
-    earlier = record(privacy_officer, title="先", discovered_at=at(6, 1, 9, 0))
-    rows = selectors.incident_rows(privacy_officer, on=TODAY)
-    assert [r.incident.title for r in rows] == ["先", "後", "閉"]
-    assert rows[0].next is not None and rows[0].next.step == Step.BOARD_FIRST_REPORT
-    assert rows[0].overdue and not rows[1].overdue
-    assert rows[2].items == [] and rows[2].next is None
-    assert [r.incident.pk for r in selectors.dashboard_panel(privacy_officer, on=TODAY)] == [
-        earlier.pk,
-        later.pk,
-    ]
-
-
-@pytest.mark.parametrize("persona", ["counter_staff", "contractor_operator", "no_role_user"], indirect=True)
-def test_incidents_do_not_exist_for_other_roles(persona, privacy_officer) -> None:
-    incident = record(privacy_officer)
-    assert not selectors.incidents_visible_to(persona).exists()
-    assert selectors.dashboard_panel(persona) == []
-    with pytest.raises(Http404):
-        selectors.get_incident_for(persona, incident.pk)
-
-
-@pytest.mark.parametrize("pk", ["x", 0, -1, 2**63, None])
-def test_get_incident_for_a_bad_id_is_404(privacy_officer, pk: Any) -> None:
-    with pytest.raises(Http404):
-        selectors.get_incident_for(privacy_officer, pk)
-
-
-# --- demo ---------------------------------------------------------------------------------------------
-
-
-def test_demo_makes_one_closed_and_one_open_reportable_incident_once(privacy_officer) -> None:
-    created = seed_incidents(today=TODAY, actor=privacy_officer)
-    assert [i.title for i in created] == [LOST_SLIP, MISDIRECTED_MAIL]
-    assert seed_incidents(today=TODAY, actor=privacy_officer) == []
-    closed = Incident.objects.get(title=LOST_SLIP)
-    open_ = Incident.objects.get(title=MISDIRECTED_MAIL)
-    assert closed.status == Incident.Status.CLOSED and not closed.reportable
-    assert open_.status == Incident.Status.OPEN and open_.reportable and open_.people_count == 120
-    rows = selectors.dashboard_panel(privacy_officer, on=TODAY)
-    assert [r.incident.pk for r in rows] == [open_.pk]
-    pending = {i.step for i in rows[0].items if not i.done}
-    assert pending == {Step.WRITTEN_REPORT, Step.COMMISSION_FINAL_REPORT, Step.PERSONS_NOTICE}
-    assert open_.commission_first_report_at < NOW  # type: ignore[operator]

@@ -141,7 +141,7 @@ def test_create_records_the_incident_and_warns_when_reportable(officer_client) -
     incident = Incident.objects.get()
     assert response.redirect_chain[-1][0] == reverse("incidents:detail", args=[incident.pk])
     page = response.content.decode()
-    assert "事案 事案-2026-001 を記録しました" in page
+    assert "事案 R8-事案-001 を記録しました" in page
     assert "100人を超える" in page
     assert incident.discovered_at == at(6, 15, 9, 40)
     assert "個人情報保護委員会への確報" in page and "令和8年7月14日" in page
@@ -215,7 +215,7 @@ def test_a_refused_step_shows_the_message_on_the_detail_page_and_changes_nothing
     page = response.content.decode()
     assert response.status_code == 200
     assert "次の手続きが記録されていないため、完了にできません。" in page
-    assert "・教育委員会への第一報（要綱 第48条）" in page
+    assert "・教育委員会への第一報（山梨県 要綱 第48条）" in page
     after = snapshot()
     assert (
         after["Incident"] == before["Incident"]
@@ -268,12 +268,12 @@ def test_incident_pdf_has_every_item_of_article_48_in_wareki_and_is_audited(
     complete_all_steps(privacy_officer, incident)
     response = officer_client.get(reverse("incidents:pdf", args=[incident.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert 'filename="incident-2026-001.pdf"' in response["Content-Disposition"]
+    assert 'filename="R8-incident-001.pdf"' in response["Content-Disposition"]
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     compact = text.replace(" ", "").replace("\n", "")
     for expected in (
         "事故報告書",
-        "事案-2026-001",
+        "R8-事案-001",
         "電子メールアドレス",
         "120人",
         "中央図書館事務室",
@@ -334,3 +334,22 @@ def test_facts_step_updates_the_facts_and_keeps_a_link_to_an_entry_abolished_sin
     assert "事実関係を修正しました。報告対象の事態に当たるようになりました。" in response.content.decode()
     incident.refresh_from_db()
     assert incident.people_count == 150 and list(incident.register_entries.all()) == [entry]
+
+
+def test_the_data_items_checkboxes_are_named_by_a_legend_not_an_empty_label(officer_client) -> None:
+    page = officer_client.get(reverse("incidents:create")).content.decode()
+    assert 'for=""' not in page
+    legend = page.index("<legend>個人情報の項目")
+    fieldset_start = page.rindex("<fieldset", 0, legend)
+    fieldset_end = page.index("</fieldset>", legend)
+    assert 'type="checkbox"' in page[fieldset_start:fieldset_end]
+
+
+def test_a_refused_record_lists_its_errors_with_links_to_the_fields(officer_client) -> None:
+    form = _form(title="", data_items=[], other_items="")
+    page = officer_client.post(reverse("incidents:create"), form).content.decode()
+    opening = page.rindex("<div", 0, page.index("data-error-summary"))
+    summary = page[opening : page.index("</div>", opening)]
+    assert 'role="alert"' in summary and 'tabindex="-1"' in summary
+    assert "件名を入力" in summary and ('href="#id_facts-title"' in summary or 'href="#id_title"' in summary)
+    assert '_0"' in summary  # the checkbox group's link goes to its first box

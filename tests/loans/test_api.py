@@ -21,7 +21,7 @@ from .factories import make_item
 pytestmark = pytest.mark.django_db
 
 DENIED = {"detail": "この操作を行う権限がありません。"}
-REFUSED = ["privacy_officer", "contractor_operator", "no_role_user"]
+REFUSED = ["privacy_officer", "working_operator", "no_role_user"]
 
 
 def bearer(user: Any) -> Client:
@@ -257,9 +257,10 @@ def test_a_return_over_the_api_runs_the_services_queries_and_one_for_the_token(
             actor=None, card_number=patron.card_number, barcode=book.barcode, branch_code="central"
         )
     assert post(api, "/returns", {"barcode": books[0].barcode, "branch": "central"}).status_code == 200
-    # The token is remembered now: the credential generation (1), then the return (8, see
-    # tests/loans/test_services.py). No session, token, user or group query.
-    with django_assert_max_num_queries(9):
+    # The token is remembered now: the credential generation (1), whether the account may still act
+    # (1: locked, password expired; issue 14), then the return (8, see tests/loans/services/test_lending.py).
+    # No session, token, user or group query.
+    with django_assert_max_num_queries(10):
         assert post(api, "/returns", {"barcode": books[1].barcode, "branch": "central"}).status_code == 200
 
 

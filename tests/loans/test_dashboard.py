@@ -69,7 +69,7 @@ def test_no_warning_after_a_recent_run(login, counter_staff) -> None:
     html = page(login(counter_staff))
     assert "一度も実行されていません" not in html and "経っています" not in html
     assert "消去されているべき記録が残っています" not in html
-    assert 'stat-value ok">0<' in html
+    assert 'stat-value ok">0分<' in html  # the oldest leftover's age, with its unit
 
 
 def test_unfinished_run_is_mentioned(login, counter_staff) -> None:
@@ -139,7 +139,7 @@ def test_shows_todays_counts_queues_overdue_and_damage(
 
 
 def test_durations_read_in_japanese() -> None:
-    assert duration_ja(dt.timedelta(0)) == "0"
+    assert duration_ja(dt.timedelta(0)) == "0分"  # with its unit, never a bare 0
     assert duration_ja(dt.timedelta(seconds=20)) == "1分未満"
     assert duration_ja(dt.timedelta(minutes=15)) == "15分"
     assert duration_ja(dt.timedelta(hours=2, minutes=30)) == "2時間30分"

@@ -9,9 +9,8 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given
@@ -246,22 +245,6 @@ def test_no_module_but_the_erasure_module_deletes_a_loan_reservation_or_damage_c
 # --- the ledger and a restored backup ---------------------------------------------------------------
 
 
-def test_ledger_keeps_ids_and_times_only_and_prunes_after_the_backup_retention(settings) -> None:
-    old = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    ledger.append("loans_loan", [1, 2], at=old.timestamp())
-    ledger.append("loans_reservation", [3])
-    assert ledger.count() == 3
-    assert [(t, list(ids)) for batch in ledger.batches(size=2) for t, ids in batch] == [
-        ("loans_loan", [1, 2]),
-        ("loans_reservation", [3]),
-    ]
-    assert ledger.max_ids() == {"loans_loan": 2, "loans_reservation": 3}
-    settings.BACKUP_RETENTION_DAYS = 35
-    assert ledger.prune(now=old + dt.timedelta(days=34)) == 0
-    assert ledger.prune() == 2
-    assert ledger.count() == 1
-
-
 def _restored(central, patron) -> tuple[Loan, Reservation]:
     """A database as a restore leaves it: rows the ledger says were erased since the dump."""
     item, other = make_item(home_branch=central), make_item(home_branch=central)
@@ -320,12 +303,6 @@ def test_an_unreadable_ledger_does_not_close_the_counter(settings, login, counte
     assert not erasure.restore_pending(fresh=True)
     assert "erasure ledger: check failed" in caplog.text
     assert login(counter_staff).get(reverse("loans:counter")).status_code == 200
-
-
-def test_the_ledger_lives_outside_the_main_database() -> None:
-    tables = connection.introspection.table_names()
-    assert "erasure_ledger" not in tables
-    assert str(settings.ERASURE_LEDGER_PATH) != str(settings.DATABASES["default"]["NAME"])
 
 
 def test_the_circulation_api_refuses_a_restored_database_until_replayed(

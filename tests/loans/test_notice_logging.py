@@ -21,6 +21,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from celery.utils.log import LoggingProxy
@@ -248,7 +249,7 @@ def overdue_loan(patron: Patron, item: Item, branch: Branch) -> Loan:
     )
 
 
-def mark_ready(actor: object, reservation: Reservation, commit_callbacks) -> None:
+def mark_ready(actor: Any, reservation: Reservation, commit_callbacks) -> None:
     """The counter puts the item on the hold shelf; after commit the notice is queued and the
     ``send_notice`` task runs (eagerly here, in a worker in production)."""
     with commit_callbacks(execute=True):

@@ -575,14 +575,3 @@ def test_stuck_emails_from_an_earlier_day_are_sent_again(central, monkeypatch) -
     )
     assert notices.notices_requeue_stuck_emails() == 1
     assert sent == [(old.pk,)]
-
-
-def test_send_overdue_notices_command(central, capsys) -> None:
-    from django.core.management import call_command
-
-    patron = make_patron(email="", phone="")
-    lend(patron, make_item(home_branch=central), central, due_on=today() - dt.timedelta(days=5))
-    call_command("send_overdue_notices")
-    out = capsys.readouterr().out
-    assert "overdue notices queued: 1" in out
-    assert patron.family_name not in out

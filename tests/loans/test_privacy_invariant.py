@@ -1158,3 +1158,54 @@ def test_no_transaction_id_ties_a_finished_pair(
     )
     findings = scan_transaction_ids(finished=finished, patrons=marks[0], items=marks[1])
     assert not findings, "privacy invariant broken:\n" + "\n".join(str(f) for f in findings)
+
+
+# --- the patron's own reading history (issue 16) -----------------------------------------------------
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "scenario", [_lend_return, _reserve_hand_over_return], ids=lambda f: f.__name__.strip("_")
+)
+def test_with_the_reading_history_on_nothing_readable_ties_a_finished_pair(
+    scenario: Any, counter_staff: Any, central: Branch, general_category: Any, settings: Any
+) -> None:
+    """A patron who opted in gets an entry at each return: sealed to the patron's key, so the whole
+    database (the history table included) and its system columns still tie no patron to the item."""
+    from django.contrib.auth.hashers import make_password
+
+    from mypage import services as mypage_services
+    from mypage.models import HistoryEntry
+
+    settings.READING_HISTORY_AVAILABLE = True
+    settings.READING_HISTORY_ARGON2_TIME_COST = 1
+    settings.READING_HISTORY_ARGON2_MEMORY_KIB = 64
+    Branch.objects.create(code="kita", name="北分館", kind=Branch.Kind.BRANCH)
+    patron = make_patron(
+        card_number=make_card_number(880002),
+        given_name="丁戊己",
+        category=general_category,
+        password=make_password("Reading-History-880"),
+    )
+    mypage_services.history_enable(patron=patron, password="Reading-History-880")
+    item = Item.objects.create(
+        barcode="T880002", title="封緘の書", home_branch=central, current_branch=central
+    )
+    scenario(counter_staff, patron, item)
+    entries = list(HistoryEntry.objects.filter(patron=patron))
+    assert len(entries) == 1
+    assert "封緘の書".encode() not in bytes(entries[0].sealed) and b"T880002" not in bytes(entries[0].sealed)
+
+    finished = {(patron.pk, item.pk)}
+    marks = [patron_marks(patron)], [item_marks(item)]
+    assert not scan_database(
+        finished=finished,
+        ended_loans={},
+        ended_reservations={},
+        patrons=marks[0],
+        items=marks[1],
+        open_damage_cases=set(),
+    )
+    findings = scan_transaction_ids(finished=finished, patrons=marks[0], items=marks[1])
+    assert not findings, "privacy invariant broken:\n" + "\n".join(str(f) for f in findings)

@@ -1,100 +1,29 @@
 """The safety net erases every loan or reservation that should no longer exist, and nothing else
-(方針 第3(2)(3)(4)); the offline-return import leaves, when interrupted, exactly what it catches."""
+(方針 第3(2)(3)(4)): each kind, dry runs and batches, interrupted runs. Its command, its task and the
+offline returns it backs up are tested in test_loans_safety_net.py, test_tasks.py and test_offline_returns.py."""
 
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import logging
-from io import StringIO
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from loans import erasure, offline_returns, safety_net, tasks
+from loans import erasure, safety_net
 from loans.models import CirculationDailyStat, Item, ItemCirculationStat, Loan, Reservation, SafetyNetRun
 from patrons import services as patron_services
-from patrons.models import Branch, Patron
 from privacy_admin.audit.models import AuditEvent
-from tests.factories import make_branch, make_patron
+from tests.factories import make_patron
+from tests.loans.stale_rows import NOW, lend, reserve, stale_returned_loan, stat, today
 
 from .factories import make_item
 
 pytestmark = pytest.mark.django_db
-
-NOW = timezone.now
-
-
-def today() -> dt.date:
-    return timezone.localdate()
-
-
-@pytest.fixture
-def kita(db) -> Branch:
-    return make_branch(code="kita", name="北分館", kind=Branch.Kind.BRANCH)
-
-
-@pytest.fixture
-def mobile(db) -> Branch:
-    return make_branch(code="mobile", name="移動図書館", kind=Branch.Kind.MOBILE)
-
-
-@pytest.fixture
-def patron(central, general_category) -> Patron:
-    return make_patron(registered_branch=central, category=general_category, family_name="守屋")
-
-
-def lend(patron: Patron, item: Item, branch: Branch, *, lent_days_ago: int = 10) -> Loan:
-    return Loan.objects.create(
-        item=item,
-        patron=patron,
-        branch=branch,
-        lent_at=NOW() - dt.timedelta(days=lent_days_ago),
-        due_on=today() + dt.timedelta(days=14 - lent_days_ago),
-    )
-
-
-def reserve(
-    patron: Patron,
-    item: Item,
-    branch: Branch,
-    *,
-    status: str = Reservation.Status.WAITING,
-    hold_until: dt.date | None = None,
-) -> Reservation:
-    return Reservation.objects.create(
-        item=item,
-        patron=patron,
-        pickup_branch=branch,
-        status=status,
-        reserved_at=NOW() - dt.timedelta(days=20),
-        ready_on=hold_until - dt.timedelta(days=7) if hold_until else None,
-        hold_until=hold_until,
-    )
-
-
-def stale_returned_loan(
-    patron: Patron, branch: Branch, *, returned_hours_ago: float = 3, at: Branch | None = None
-) -> Loan:
-    """(b): the item came back (stamped) but its loan survived."""
-    item = make_item(home_branch=branch)
-    loan = lend(patron, item, branch)
-    Item.objects.filter(pk=item.pk).update(
-        last_returned_at=NOW() - dt.timedelta(hours=returned_hours_ago),
-        status=Item.Status.AVAILABLE,
-        current_branch=at or branch,
-    )
-    return loan
-
-
-def stat(action: str, **filters: Any) -> int:
-    return sum(CirculationDailyStat.objects.filter(action=action, **filters).values_list("count", flat=True))
 
 
 @pytest.fixture
@@ -353,113 +282,6 @@ def test_oldest_age_measures_what_should_already_be_gone(central, counter_staff,
     assert safety_net.safety_net_oldest_overdue_age(now) >= dt.timedelta(days=2)
     safety_net.safety_net_run()
     assert safety_net.safety_net_oldest_overdue_age() == dt.timedelta(0)
-
-
-# --- command and task ------------------------------------------------------------------------------
-
-
-def test_command_prints_progress_and_a_japanese_summary(central, patron) -> None:
-    for _ in range(3):
-        stale_returned_loan(patron, central)
-    dry = StringIO()
-    call_command("loans_safety_net", "--dry-run", "--batch-size", "2", stdout=dry)
-    assert "[返却済み資料の貸出記録] バッチ1: 2件該当（累計 2件）" in dry.getvalue()
-    assert "試行・消去していません）: 貸出記録 3件、予約記録 0件が該当" in dry.getvalue()
-    assert Loan.objects.count() == 3
-    out = StringIO()
-    call_command("loans_safety_net", "--batch-size", "2", stdout=out)
-    text = out.getvalue()
-    assert "バッチ2: 1件消去（累計 3件）" in text
-    assert "安全網ジョブ完了: 貸出記録 3件、予約記録 0件を消去" in text
-    assert not Loan.objects.exists()
-    assert patron.family_name not in text and patron.card_number not in text
-    with pytest.raises(CommandError):
-        call_command("loans_safety_net", "--batch-size", "0")
-
-
-def test_task_takes_no_arguments_and_runs_the_net(central, patron) -> None:
-    assert not inspect.signature(tasks.run_safety_net.run).parameters and tasks.run_safety_net.ignore_result
-    stale_returned_loan(patron, central)
-    tasks.run_safety_net.delay()
-    assert not Loan.objects.exists()
-
-
-# --- offline returns from the mobile library ----------------------------------------------------------
-
-
-def _offline(central: Branch, patron: Patron) -> dict[str, Any]:
-    a, b, relent = (make_item(home_branch=central) for _ in range(3))
-    for item in (a, b):
-        lend(patron, item, central)
-    relent_loan = lend(patron, relent, central, lent_days_ago=0)  # lent again after the offline return
-    rows = [
-        offline_returns.OfflineReturn(a.barcode, NOW() - dt.timedelta(hours=2)),
-        offline_returns.OfflineReturn(b.barcode, NOW() - dt.timedelta(hours=1)),
-        offline_returns.OfflineReturn("9999999999", NOW() - dt.timedelta(hours=1)),
-        offline_returns.OfflineReturn(relent.barcode, NOW() - dt.timedelta(days=2)),
-    ]
-    return {"items": (a, b), "relent_loan": relent_loan, "rows": rows}
-
-
-def test_offline_returns_erase_their_loans_and_count_returns(central, mobile, patron) -> None:
-    data = _offline(central, patron)
-    result = offline_returns.loans_import_offline_returns(actor=None, rows=data["rows"], branch=mobile)
-    assert (result.rows, result.stamped, result.unknown, result.loans_erased) == (4, 3, 1, 2)
-    assert not Loan.objects.filter(item__in=data["items"]).exists()
-    assert Loan.objects.filter(
-        pk=data["relent_loan"].pk
-    ).exists()  # a newer loan is never ended by an old return
-    for item in data["items"]:
-        item.refresh_from_db()
-        assert item.status == Item.Status.AVAILABLE and item.current_branch == mobile
-    assert stat("return", branch=mobile, category=patron.category) == 2
-    assert sorted(ItemCirculationStat.objects.values_list("loans", flat=True)) == [1, 1]
-    event = AuditEvent.objects.get(action="circulation.offline_return_import")
-    assert event.patron_id is None and event.target_id == ""
-    assert event.detail["loans"] == 2 and event.detail["unknown"] == 1
-    # Importing the same file again changes nothing.
-    again = offline_returns.loans_import_offline_returns(actor=None, rows=data["rows"], branch=mobile)
-    assert again.loans_erased == 0 and again.older == 3
-
-
-def test_an_interrupted_import_leaves_what_the_safety_net_erases(
-    central, mobile, patron, monkeypatch
-) -> None:
-    data = _offline(central, patron)
-
-    def crash(**kwargs: Any) -> int:
-        raise RuntimeError("worker killed between the steps")
-
-    monkeypatch.setattr(offline_returns, "_erase_returned_loans", crash)
-    with pytest.raises(RuntimeError):
-        offline_returns.loans_import_offline_returns(actor=None, rows=data["rows"], branch=mobile)
-    assert Loan.objects.filter(item__in=data["items"]).count() == 2  # step 1 done, step 2 not
-    assert safety_net.safety_net_oldest_overdue_age() > dt.timedelta(0)
-    monkeypatch.undo()
-    result = safety_net.safety_net_run()
-    assert result.erased[safety_net.RETURNED] == 2
-    assert not Loan.objects.filter(item__in=data["items"]).exists()
-    assert Loan.objects.filter(pk=data["relent_loan"].pk).exists()
-    assert stat("return", branch=mobile, category=patron.category) == 2  # counted once, by the net
-    assert safety_net.safety_net_oldest_overdue_age() == dt.timedelta(0)
-
-
-def test_import_command_reads_a_csv_and_refuses_bad_lines(central, mobile, patron, tmp_path: Path) -> None:
-    item = make_item(home_branch=central)
-    lend(patron, item, central)
-    good = tmp_path / "returns.csv"
-    stamp = timezone.localtime(NOW() - dt.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
-    good.write_text(f"barcode,returned_at\n{item.barcode},{stamp}\n", encoding="utf-8")
-    bad = tmp_path / "bad.csv"
-    bad.write_text(f"{item.barcode},yesterday\n", encoding="utf-8")
-    with pytest.raises(CommandError):
-        call_command("import_offline_returns", str(bad), stdout=StringIO(), stderr=StringIO())
-    assert Loan.objects.filter(item=item).exists()
-    out = StringIO()
-    call_command("import_offline_returns", str(good), "--branch", "mobile", stdout=out)
-    assert "消去した貸出記録: 1" in out.getvalue()
-    assert not Loan.objects.filter(item=item).exists()
-    assert patron.family_name not in out.getvalue()
 
 
 # --- interrupted runs -------------------------------------------------------------------------------

@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
-from django.utils.html import escapejs
 
 from outsourcing import print_guard
 from outsourcing.middleware import is_download
@@ -181,6 +182,12 @@ def test_library_staff_downloads_are_untouched(counter_staff: Any, login: Any) -
 # --- printing -------------------------------------------------------------------------------------
 
 
+def _static(path: str) -> str:
+    found = finders.find(path)
+    assert found, path
+    return Path(found).read_text(encoding="utf-8")
+
+
 def _detail_url(world: World) -> str:
     return reverse("patrons:detail", kwargs={"public_id": world.reader.public_id})
 
@@ -190,10 +197,15 @@ def test_operator_pages_carry_the_print_refusal_and_the_print_logger(world: Worl
     html = login(world.op_east).get(_detail_url(world)).content.decode()
     assert '<body class="operator-session">' in html
     assert PRINT_REFUSAL in html
-    assert "body.operator-session > :not(.print-refusal) { display: none !important; }" in html
-    assert 'window.addEventListener("beforeprint"' in html
-    assert escapejs(reverse("operator_print_attempt")) in html
-    assert '"X-CSRFToken": token' in html
+    # Static files, not inline (Content-Security-Policy: tests/privacy_admin/test_security_headers.py).
+    assert 'href="/static/css/operator_print.css"' in html
+    assert 'src="/static/js/print_guard.js"' in html
+    assert f'data-url="{reverse("operator_print_attempt")}"' in html
+    assert "data-csrf-token=" in html
+    refusal = "body.operator-session > :not(.print-refusal) { display: none !important; }"
+    assert refusal in _static("css/operator_print.css")
+    guard = _static("js/print_guard.js")
+    assert 'window.addEventListener("beforeprint"' in guard and '"X-CSRFToken": token' in guard
 
 
 def test_pages_render_without_the_print_logger_url_wired(world: World, login: Any) -> None:

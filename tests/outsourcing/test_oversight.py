@@ -1,9 +1,9 @@
-"""Oversight services and reads: training, business reports, on-site audits, periodic reviews."""
+"""outsourcing.oversight: training, business reports, on-site audits, periodic reviews (the reads are in
+test_oversight_selectors)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -22,48 +22,20 @@ from outsourcing.models import (
 )
 from privacy_admin.audit.models import AuditEvent
 
-from .factories import make_contract, make_operator
+from .factories import make_contract
+from .oversight_helpers import (  # noqa: F401  (fixtures)
+    TODAY,
+    _today,
+    all_checked,
+    audit_fixture,
+    contract_fixture,
+    db_snapshot,
+    operator_fixture,
+    other_contract_fixture,
+    submit_report,
+)
 
 pytestmark = pytest.mark.django_db
-
-TODAY = dt.date(2026, 6, 17)  # a Wednesday
-
-
-@pytest.fixture(autouse=True)
-def _today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(oversight, "today", lambda: TODAY)
-
-
-@pytest.fixture
-def contract(pickup_counter: Any) -> Contract:
-    return make_contract(
-        branches=[pickup_counter], starts_on=dt.date(2026, 4, 1), ends_on=dt.date(2027, 3, 31),
-        review_due_on=dt.date(2026, 9, 30),
-    )  # fmt: skip
-
-
-@pytest.fixture
-def other_contract(central: Any) -> Contract:
-    return make_contract(branches=[central], starts_on=dt.date(2026, 4, 1), ends_on=dt.date(2027, 3, 31))
-
-
-@pytest.fixture
-def operator(contract: Contract) -> Any:
-    return make_operator(contract, "op-east")
-
-
-def _all_checked(value: str = "ok") -> dict[str, str]:
-    return {c.value: value for c in Clause}
-
-
-def _snapshot() -> tuple[int, ...]:
-    return (
-        TrainingSession.objects.count(),
-        BusinessReport.objects.count(),
-        OnSiteAudit.objects.count(),
-        CorrectiveAction.objects.count(),
-        ContractReview.objects.count(),
-    )
 
 
 # --- training -------------------------------------------------------------------------------------------
@@ -94,7 +66,7 @@ def test_an_attendee_from_another_contract_is_refused_and_nothing_is_recorded(
     contract, other_contract, privacy_officer
 ) -> None:
     stranger = Handler.objects.create(contract=other_contract, name="他契約 太郎")
-    before = _snapshot()
+    before = db_snapshot()
 
     with pytest.raises(ValidationError) as exc:
         oversight.training_record(
@@ -107,7 +79,7 @@ def test_an_attendee_from_another_contract_is_refused_and_nothing_is_recorded(
         )
 
     assert "この契約の取扱者だけ" in str(exc.value.message_dict["attendees"])
-    assert _snapshot() == before
+    assert db_snapshot() == before
     assert not gate.handler_trained(stranger)
 
 
@@ -125,55 +97,11 @@ def test_a_training_needs_attendees_a_material_and_a_past_date(contract, privacy
     assert not TrainingSession.objects.exists()
 
 
-def test_a_handler_with_no_training_is_flagged(contract, operator) -> None:
-    untrained = Handler.objects.create(contract=contract, name="未受講 次郎")
-
-    rows = {row.handler.pk: row for row in sel.handlers_with_training(contract)}
-
-    assert rows[untrained.pk].trained is False
-    assert rows[Handler.objects.get(user=operator).pk].trained is True
-    overview = {r.contract.pk: r for r in sel.overview_rows(on=TODAY)}
-    # The handler in charge of make_contract is untrained too.
-    assert overview[contract.pk].untrained_handlers == 2
-
-
-def test_trainings_are_counted_by_fiscal_year_april_to_march(contract, privacy_officer) -> None:
-    handler = Handler.objects.create(contract=contract, name="取扱者")
-    for held_on, provider in [
-        (dt.date(2026, 3, 31), "library"),  # 令和7年度
-        (dt.date(2026, 4, 1), "library"),  # 令和8年度
-        (dt.date(2026, 6, 1), "contractor"),
-        (dt.date(2026, 6, 2), "contractor"),
-    ]:
-        oversight.training_record(
-            actor=privacy_officer, contract=contract, held_on=held_on, provider=provider,
-            material="研修", attendees=[handler],
-        )  # fmt: skip
-
-    counts = sel.training_counts_by_year(sel.trainings_of(contract))
-
-    assert [(c.label, c.sessions, c.library, c.contractor) for c in counts] == [
-        ("令和8年度", 3, 1, 2),
-        ("令和7年度", 1, 1, 0),
-    ]
-    overview = {r.contract.pk: r for r in sel.overview_rows(on=TODAY)}
-    assert overview[contract.pk].trainings_this_year == 3
-
-
 # --- business reports -----------------------------------------------------------------------------------
 
 
-def _submit(operator: Any, contract: Contract, **kwargs: Any) -> BusinessReport:
-    values: dict[str, Any] = {
-        "kind": "daily",
-        "period_start": dt.date(2026, 6, 15),
-        "body": "予約資料の受渡し 42件",
-    }
-    return oversight.report_submit(actor=operator, contract=contract, **(values | kwargs))
-
-
 def test_an_operator_submits_a_daily_report(contract, operator) -> None:
-    report = _submit(operator, contract, incidents_noted=True)
+    report = submit_report(operator, contract, incidents_noted=True)
 
     assert (report.kind, report.period_start, report.submitted_by) == (
         "daily",
@@ -186,27 +114,27 @@ def test_an_operator_submits_a_daily_report(contract, operator) -> None:
 
 
 def test_a_second_report_for_the_same_day_is_refused(contract, operator) -> None:
-    _submit(operator, contract)
+    submit_report(operator, contract)
 
     with pytest.raises(ValidationError) as exc:
-        _submit(operator, contract, body="訂正版")
+        submit_report(operator, contract, body="訂正版")
 
     assert "すでに提出されています" in str(exc.value.message_dict["period_start"])
     assert BusinessReport.objects.get().body == "予約資料の受渡し 42件"
 
 
 def test_a_monthly_report_is_filed_under_the_first_day_and_once_a_month(contract, operator) -> None:
-    report = _submit(operator, contract, kind="monthly", period_start=dt.date(2026, 5, 20))
+    report = submit_report(operator, contract, kind="monthly", period_start=dt.date(2026, 5, 20))
     assert report.period_start == dt.date(2026, 5, 1)
 
     with pytest.raises(ValidationError) as exc:
-        _submit(operator, contract, kind="monthly", period_start=dt.date(2026, 5, 31))
+        submit_report(operator, contract, kind="monthly", period_start=dt.date(2026, 5, 31))
     assert "この月の月報" in str(exc.value.message_dict["period_start"])
 
 
 def test_an_operator_cannot_submit_for_another_contract(contract, other_contract, operator) -> None:
     with pytest.raises(ValidationError):
-        _submit(operator, other_contract)
+        submit_report(operator, other_contract)
     assert not BusinessReport.objects.exists()
 
 
@@ -221,27 +149,27 @@ def test_an_operator_cannot_submit_for_another_contract(contract, other_contract
 )
 def test_a_report_that_looks_like_it_names_a_patron_is_refused(contract, operator, body) -> None:
     with pytest.raises(ValidationError) as exc:
-        _submit(operator, contract, body=body)
+        submit_report(operator, contract, body=body)
     assert "個人が分かる情報は書かず" in str(exc.value.message_dict["body"])
     assert not BusinessReport.objects.exists()
 
 
 def test_counts_and_dates_are_fine_in_a_report(contract, operator) -> None:
     body = "2026-06-15 受渡し 42件、返却 18件、問合せ 3件。10:00-12:00 混雑。"
-    assert _submit(operator, contract, body=body).body == body
+    assert submit_report(operator, contract, body=body).body == body
 
 
 def test_a_report_for_the_future_or_outside_the_term_is_refused(contract, operator) -> None:
     with pytest.raises(ValidationError) as exc:
-        _submit(operator, contract, period_start=TODAY + dt.timedelta(days=1))
+        submit_report(operator, contract, period_start=TODAY + dt.timedelta(days=1))
     assert "未来" in str(exc.value.message_dict["period_start"])
     with pytest.raises(ValidationError) as exc:
-        _submit(operator, contract, period_start=dt.date(2026, 3, 31))
+        submit_report(operator, contract, period_start=dt.date(2026, 3, 31))
     assert "契約期間の外" in str(exc.value.message_dict["period_start"])
 
 
 def test_the_library_reviews_a_report_once(contract, operator, privacy_officer) -> None:
-    report = _submit(operator, contract)
+    report = submit_report(operator, contract)
 
     reviewed = oversight.report_review(actor=privacy_officer, report=report, comment="確認しました")
 
@@ -254,7 +182,7 @@ def test_the_library_reviews_a_report_once(contract, operator, privacy_officer) 
 
 
 def test_a_report_noting_an_incident_needs_a_review_comment(contract, operator, privacy_officer) -> None:
-    report = _submit(operator, contract, incidents_noted=True)
+    report = submit_report(operator, contract, incidents_noted=True)
 
     with pytest.raises(ValidationError) as exc:
         oversight.report_review(actor=privacy_officer, report=report, comment="")
@@ -264,35 +192,11 @@ def test_a_report_noting_an_incident_needs_a_review_comment(contract, operator, 
     assert report.reviewed_at is None
 
 
-def test_missing_daily_reports_are_the_mondays_to_saturdays_up_to_yesterday(contract, operator) -> None:
-    # June 2026: Monday 1st. Today is Wednesday 17th, so 1-16 June are due, Sundays 7 and 14 excepted.
-    for day in (1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 15):
-        _submit(operator, contract, period_start=dt.date(2026, 6, day))
-
-    missing = sel.missing_daily_reports(contract, month_start=dt.date(2026, 6, 1), on=TODAY)
-
-    assert missing == [dt.date(2026, 6, 16)]
-
-
-def test_no_daily_report_is_expected_before_the_contract_starts(pickup_counter) -> None:
-    contract = make_contract(
-        branches=[pickup_counter], starts_on=dt.date(2026, 6, 15), ends_on=dt.date(2027, 3, 31)
-    )
-    missing = sel.missing_daily_reports(contract, month_start=dt.date(2026, 6, 1), on=TODAY)
-    assert missing == [dt.date(2026, 6, 15), dt.date(2026, 6, 16)]
-
-
-def test_missing_monthly_reports_are_the_ended_months_of_the_term(contract, operator) -> None:
-    _submit(operator, contract, kind="monthly", period_start=dt.date(2026, 4, 1))
-
-    assert sel.missing_monthly_reports(contract, on=TODAY) == [dt.date(2026, 5, 1)]
-
-
 # --- on-site audits and corrective actions --------------------------------------------------------------
 
 
 def test_an_audit_checks_all_16_clauses(contract, privacy_officer) -> None:
-    checklist = _all_checked() | {Clause.NO_COPYING.value: "ng", Clause.PUBLICATION.value: "na"}
+    checklist = all_checked() | {Clause.NO_COPYING.value: "ng", Clause.PUBLICATION.value: "na"}
 
     audit = oversight.onsite_audit_record(
         actor=privacy_officer, contract=contract, audited_on=dt.date(2026, 6, 10),
@@ -305,7 +209,7 @@ def test_an_audit_checks_all_16_clauses(contract, privacy_officer) -> None:
 
 
 def test_an_audit_with_a_clause_left_unchecked_is_refused(contract, privacy_officer) -> None:
-    checklist = _all_checked()
+    checklist = all_checked()
     del checklist[Clause.TRAINING.value]
 
     with pytest.raises(ValidationError) as exc:
@@ -322,17 +226,9 @@ def test_a_nonconformity_needs_findings(contract, privacy_officer) -> None:
     with pytest.raises(ValidationError) as exc:
         oversight.onsite_audit_record(
             actor=privacy_officer, contract=contract, audited_on=dt.date(2026, 6, 10),
-            auditor="管理係長", checklist=_all_checked("ng"), findings="",
+            auditor="管理係長", checklist=all_checked("ng"), findings="",
         )  # fmt: skip
     assert "findings" in exc.value.message_dict
-
-
-@pytest.fixture
-def audit(contract: Contract, privacy_officer: Any) -> OnSiteAudit:
-    return oversight.onsite_audit_record(
-        actor=privacy_officer, contract=contract, audited_on=dt.date(2026, 6, 10), auditor="管理係長",
-        checklist=_all_checked() | {Clause.NO_COPYING.value: "ng"}, findings="メモの貼付",
-    )  # fmt: skip
 
 
 def test_a_corrective_action_due_before_the_audit_is_refused(audit, privacy_officer) -> None:
@@ -418,40 +314,3 @@ def test_a_review_with_a_next_date_not_after_it_or_a_change_without_note_is_refu
     contract.refresh_from_db()
     assert contract.review_due_on == dt.date(2026, 9, 30)
     assert not ContractReview.objects.exists()
-
-
-# --- the overview ---------------------------------------------------------------------------------------
-
-
-def test_the_overview_is_one_query_whatever_the_number_of_contracts(
-    pickup_counter, privacy_officer, django_assert_max_num_queries
-) -> None:
-    for _ in range(6):
-        contract = make_contract(branches=[pickup_counter])
-        make_operator(contract, f"op-{contract.pk}")
-        audit = oversight.onsite_audit_record(
-            actor=privacy_officer, contract=contract, audited_on=dt.date(2026, 5, 1), auditor="係長",
-            checklist=_all_checked(), findings="",
-        )  # fmt: skip
-        oversight.corrective_action_add(
-            actor=privacy_officer, audit=audit, description="x", due_on=dt.date(2026, 5, 31)
-        )
-
-    with django_assert_max_num_queries(1):
-        rows = sel.overview_rows(on=TODAY)
-
-    assert len(rows) == 6
-    assert all(r.overdue_actions == 1 and r.last_audit_on == dt.date(2026, 5, 1) for r in rows)
-
-
-def test_reminder_items_name_contracts_due_within_30_days_or_overdue(pickup_counter, privacy_officer) -> None:
-    soon = make_contract(branches=[pickup_counter], review_due_on=TODAY + dt.timedelta(days=30))
-    late = make_contract(branches=[pickup_counter], review_due_on=TODAY - dt.timedelta(days=1))
-    make_contract(branches=[pickup_counter], review_due_on=TODAY + dt.timedelta(days=31))
-    make_contract(
-        branches=[pickup_counter], review_due_on=TODAY - dt.timedelta(days=1), status=Contract.Status.ENDED
-    )
-
-    items = sel.reminder_items(on=TODAY)
-
-    assert [(r.number, r.overdue) for r in items.reviews] == [(late.number, True), (soon.number, False)]

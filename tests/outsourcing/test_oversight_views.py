@@ -395,3 +395,20 @@ def test_an_unknown_contract_or_report_is_404(login, privacy_officer) -> None:
     assert client.get(reverse("oversight:contract", args=[999999])).status_code == 404
     assert client.get(reverse("oversight:report", args=[999999])).status_code == 404
     assert client.post(reverse("oversight:action_done", args=[999999])).status_code == 404
+
+
+def test_the_report_pages_write_months_in_wareki_not_yyyy_mm(
+    login, privacy_officer, operator, contract, report, today
+) -> None:
+    from privacy_admin.core.dates import format_japanese_month
+
+    this_month = format_japanese_month(today)  # 令和8年12月
+    html = login(privacy_officer).get(reverse("oversight:reports", args=[contract.pk])).content.decode()
+    assert f"{this_month}の報告" in html
+    started = format_japanese_month(contract.starts_on)
+    if contract.starts_on.replace(day=1) < today.replace(day=1):  # a month without its 月報
+        assert f"<li>{started}</li>" in html
+    assert f">{today:%Y-%m}<" not in html and f"{today:%Y-%m}の報告" not in html
+
+    mine = login(operator).get(reverse("oversight:operator_reports", args=[contract.pk])).content.decode()
+    assert f"{this_month}の報告" in mine and f"{today:%Y-%m}の報告" not in mine

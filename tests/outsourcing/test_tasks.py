@@ -33,7 +33,10 @@ def test_the_task_closes_contracts_past_their_end_date(pickup_counter, password)
     running = make_contract(branches=[pickup_counter])
     gone = make_operator(ended, "old-op")
     staying = make_operator(running, "new-op")
+    # The token was issued while the contract was in force (none is issued after: issue 14).
+    Contract.objects.filter(pk=ended.pk).update(ends_on=TODAY)
     token = api_token_create(actor=None, user=gone)
+    Contract.objects.filter(pk=ended.pk).update(ends_on=TODAY - dt.timedelta(days=1))
     # The operator of the ended contract still had a session open.
     client = Client()
     client.force_login(gone, backend="django.contrib.auth.backends.ModelBackend")

@@ -703,3 +703,27 @@ def test_duplicate_key_is_insensitive_to_width_and_spacing(
         address=variant_address,
     )
     assert variant == canonical
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("../../../../etc/passwd", "「/」"),
+        ("山田1", "「1」"),
+        ("山田１", "「１」"),
+        ("山田（太郎）", "「（」「）」"),
+        ("田中、", "「、」"),
+        ("a_b", "「_」"),
+        ("山田@", "「@」"),
+    ],
+)
+def test_digits_and_punctuation_are_refused_saying_what_a_name_may_hold(value: str, shown: str) -> None:
+    (message,) = name_errors(value, field_label="氏名（姓）")
+    assert message.startswith(f"氏名（姓）に数字や記号（{shown}）は使用できません。")
+    for allowed in ("漢字", "ひらがな", "カタカナ", "々", "ー", "・", "英字", "JIS第1・第2水準"):
+        assert allowed in message
+
+
+@pytest.mark.parametrize("value", ["山田・太郎", "〆木", "佐々木", "ジャン＝ポール", "Ｓｍｉｔｈ", "O'Brien"])
+def test_separators_of_names_are_still_accepted(value: str) -> None:
+    assert name_errors(value, field_label="氏名") == []

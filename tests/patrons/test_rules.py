@@ -671,3 +671,18 @@ def test_adding_months_lands_in_the_right_month_and_clamps_the_day(start: D, mon
 def test_adding_years_to_29_february() -> None:
     assert add_years(D(2024, 2, 29), 1) == D(2025, 2, 28)
     assert add_years(D(2024, 2, 29), 4) == D(2028, 2, 29)
+
+
+def test_a_document_issued_before_the_holder_was_born_is_refused() -> None:
+    (message,) = check("drivers_license", issued_on=ADULT_BIRTH - datetime.timedelta(days=1))
+    assert "生年月日" in message and "より前" in message
+    assert check("drivers_license", issued_on=ADULT_BIRTH) == []
+
+
+def test_a_document_dated_1868_is_refused_for_a_living_holder() -> None:
+    assert check("passport", issued_on=D(1868, 1, 1)) != []
+
+
+def test_a_proxys_own_document_is_not_compared_with_the_applicants_birth() -> None:
+    # The proxy's document identifies the proxy, whose birth date is not asked (holder_birth_date=None).
+    assert check("drivers_license", basis="proxy", issued_on=D(1970, 1, 1), holder_birth_date=None) == []

@@ -1,4 +1,5 @@
-"""The broker round trip on a real Redis: a task runs in a worker and leaves no result behind."""
+"""privacy_admin.celery: the beat schedule names registered tasks only; the broker round trip on a real
+Redis: a task runs in a worker and leaves no result behind."""
 
 from __future__ import annotations
 
@@ -36,3 +37,9 @@ def test_task_runs_through_redis_worker_with_ids_only(counter_staff) -> None:
         assert keys == []
     finally:
         app.conf.update(task_always_eager=True)
+
+
+def test_beat_schedule_names_only_registered_tasks() -> None:
+    app.loader.import_default_modules()
+    for name, entry in app.conf.beat_schedule.items():
+        assert entry["task"] in app.tasks, name

@@ -19,6 +19,7 @@ APPS = (
     "reports",
     "outsourcing",
     "backups",
+    "mypage",
 )
 PROJECT_APPS = ("accounts", "audit", "registry", "devmail", "dispatch")  # registry: its migrations only
 CORE = "privacy_admin.core"

@@ -12,7 +12,7 @@ from django.test import Client
 from privacy_admin.accounts.services import api_token_create
 from privacy_admin.audit.models import AuditEvent
 from privacy_admin.core import register_entries as entries
-from register.models import RegisterEntry
+from register.models import CollectionSource, RegisterEntry
 from register.services import entries as services
 from tests.register.factories import make_entry
 from tests.register.helpers import days_ago, freeze_today, snapshot  # noqa: F401
@@ -115,9 +115,7 @@ def test_anonymous_writes_are_refused(client: Client) -> None:
     assert snapshot() == before
 
 
-@pytest.mark.parametrize(
-    "persona", ["counter_staff", "privacy_officer", "contractor_operator"], indirect=True
-)
+@pytest.mark.parametrize("persona", ["counter_staff", "privacy_officer", "working_operator"], indirect=True)
 def test_other_roles_may_not_write(persona: Any) -> None:
     client = bearer(persona)
     core = RegisterEntry.objects.get(code=entries.PRIVACY_REQUESTS)
@@ -157,14 +155,22 @@ def test_administrator_registers_an_entry(admin_api: Client) -> None:
         (
             {"starts_on": days_ago(3).isoformat()},
             "starts_on",
-            "事務の開始日は登録日以後の日付にしてください（要綱 第16条第2項: 事務を開始しようとするときに登録）",
+            "事務の開始日は登録日以後の日付にしてください（山梨県 要綱 第16条第2項: 事務を開始しようとするときに登録）",
         ),
-        ({"purpose": ""}, "purpose", "個人情報取扱事務の目的を入力してください（要綱 第16条第1項第2号）。"),
-        ({"purpose": None}, "purpose", "個人情報取扱事務の目的を入力してください（要綱 第16条第1項第2号）。"),
+        (
+            {"purpose": ""},
+            "purpose",
+            "個人情報取扱事務の目的を入力してください（山梨県 要綱 第16条第1項第2号）。",
+        ),
+        (
+            {"purpose": None},
+            "purpose",
+            "個人情報取扱事務の目的を入力してください（山梨県 要綱 第16条第1項第2号）。",
+        ),
         (
             {"collection_sources": ["gossip"]},
-            "collection_sources",
-            "収集先に収集先の区分にない値があります: gossip",
+            "collection_sources.0",
+            "収集先に指定できない値です（指定できる値: " + "、".join(CollectionSource.values) + "）。",
         ),
         ({"starts_on": "2026/11/01"}, "starts_on", "日付はYYYY-MM-DD形式の正しい日付で指定してください。"),
         ({"sensitive": "maybe"}, "sensitive", "true または false で指定してください。"),
@@ -198,7 +204,13 @@ def test_a_change_without_a_reason_is_422(admin_api: Client) -> None:
     entry = make_entry(registered_on=days_ago(30), starts_on=days_ago(30))
     before = snapshot()
     response = send(admin_api, "patch", f"{BASE}/{entry.pk}", {"retention_period": "1年"})
-    assert response.status_code == 422 and errors(response)["reason"] == ["変更の理由を入力してください。"]
+    assert response.status_code == 422 and errors(response)["reason"] == ["必須項目です。"]
+    response = send(admin_api, "patch", f"{BASE}/{entry.pk}", {"reason": "", "retention_period": "1年"})
+    assert response.status_code == 422 and errors(response)["reason"] == ["1文字以上で入力してください。"]
+    response = send(
+        admin_api, "patch", f"{BASE}/{entry.pk}", {"reason": "理" * 101, "retention_period": "1年"}
+    )
+    assert response.status_code == 422 and errors(response)["reason"] == ["100文字以内で入力してください。"]
     response = send(admin_api, "patch", f"{BASE}/{entry.pk}", {"reason": "x", "code": "other"})
     assert response.status_code == 422 and errors(response)["code"] == ["不明な項目です。"]
     assert snapshot() == before
@@ -220,7 +232,7 @@ def test_administrator_abolishes_an_entry(admin_api: Client) -> None:
     response = send(admin_api, "patch", f"{BASE}/{entry.pk}", {"reason": "再開", "name": "別名"})
     assert response.status_code == 422
     assert errors(response)["__all__"] == [
-        "廃止された事務は変更できません（要綱 第16条第4項: 登録を抹消済み）。"
+        "廃止された事務は変更できません（山梨県 要綱 第16条第4項: 登録を抹消済み）。"
     ]
 
 

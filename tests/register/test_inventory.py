@@ -1,15 +1,13 @@
-"""The field inventory and ``manage.py privacy_inventory --check`` (the CI gate): it passes on the real
-code and fails, naming the field, on an undeclared personal field, a stale declaration, or a declaration
-whose register entry is not registered."""
+"""register.inventory — the field inventory and the verdict of ``manage.py privacy_inventory --check``
+on it: it passes on the real code and fails, naming the field, on an undeclared personal field, a stale
+declaration, or a declaration whose register entry is not registered."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import models
 from django.test.utils import isolate_apps
 
@@ -20,18 +18,9 @@ from privacy_admin.core.dataitems import DataItem
 from register import inventory
 from register.models import RegisterEntry
 from tests.register.factories import make_entry
+from tests.register.inventory_helpers import run_check
 
 pytestmark = pytest.mark.django_db
-
-
-def run_check() -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("privacy_inventory", "--check", stdout=out, stderr=err)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_the_real_code_passes() -> None:
@@ -93,35 +82,6 @@ def test_an_undeclared_personal_field_fails_naming_it(monkeypatch: pytest.Monkey
     assert inventory.inventory_problems(models_to_scan=[Favourite]) == []
 
 
-def test_a_declaration_of_a_missing_field_fails(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(
-        dataitems.PERSONAL_FIELDS,
-        ("patrons.Patron", "nickname"),
-        dataitems.PersonalField("patrons.Patron", "nickname", DataItem.NAME, entries.LIBRARY_USE),
-    )
-    monkeypatch.setitem(dataitems.NOT_PERSONAL_FIELDS, ("loans.Shelf", "name"), "テスト")
-    code, _out, err = run_check()
-    assert code == 1
-    assert (
-        "NG: patrons.Patron.nickname: 宣言されたフィールドが存在しません: モデル patrons.Patron にフィールド nickname がありません"
-        in err
-    )
-    assert "NG: loans.Shelf.name: 宣言されたフィールドが存在しません: モデル loans.Shelf がありません" in err
-
-
-def test_an_abolished_entry_fails_every_field_that_declares_it() -> None:
-    RegisterEntry.objects.filter(code=entries.PRIVACY_REQUESTS).update(
-        status=RegisterEntry.Status.ABOLISHED, abolished_on="2026-04-02"
-    )
-    code, _out, err = run_check()
-    assert code == 1
-    assert (
-        "NG: disclosure_requests.Complaint.contact: 宣言された登録簿の事務「privacy-requests」が登録されていません"
-        in err
-    )
-    assert "patrons.Patron" not in err  # its entry is still registered
-
-
 def test_a_declaration_of_an_unknown_entry_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(
         dataitems.PERSONAL_FIELDS,
@@ -159,17 +119,6 @@ def test_staff_account_links_and_historical_copies_are_not_scanned() -> None:
     assert not any(label.startswith(("auth.", "axes.", "django_celery_beat.")) for label in scanned)
     recorded_by = RegisterEntry._meta.get_field("number")  # a field that is not personal
     assert inventory.looks_personal(recorded_by) is None
-
-
-def test_the_listing_names_field_item_and_entry() -> None:
-    out = io.StringIO()
-    call_command("privacy_inventory", stdout=out)
-    text = out.getvalue()
-    assert (
-        "patrons.Patron.card_number → 利用者番号 (card_number) → 第1号 図書館資料の館内および館外利用等に関する業務 [library-use]"
-        in text
-    )
-    assert "patrons.Branch.name: 館・受取窓口の名称（施設の名称）" in text
 
 
 def test_record_items_come_from_the_inventory_and_the_entry() -> None:

@@ -43,13 +43,13 @@ def text_of(pdf: bytes) -> str:
 @pytest.mark.parametrize(
     ("day", "year", "default"),
     [
-        (D(2026, 3, 31), 2025, 2024),
-        (D(2026, 4, 1), 2026, 2025),
-        (D(2026, 6, 15), 2026, 2025),
-        (D(2027, 1, 10), 2026, 2025),
+        (D(2026, 3, 31), 2025, 2025),
+        (D(2026, 4, 1), 2026, 2026),
+        (D(2026, 6, 15), 2026, 2026),
+        (D(2027, 1, 10), 2026, 2026),
     ],
 )
-def test_fiscal_year_runs_april_to_march_and_the_default_is_the_last_completed_one(
+def test_fiscal_year_runs_april_to_march_and_the_default_is_the_current_one(
     day: dt.date, year: int, default: int
 ) -> None:
     assert reports.fiscal_year_of(day) == year
@@ -206,6 +206,53 @@ def test_requests_by_kind_outcome_on_time_rate_and_extensions(request_year) -> N
     suspension = by_kind["suspension"]
     assert suspension.received == 0 and suspension.on_time_rate == "—" and suspension.outcome_text == "—"
     assert (totals.received, totals.decided, totals.on_time) == (6, 4, 3)
+
+
+@pytest.fixture
+def overdue_year(privacy_officer) -> None:
+    """令和8年度 as it stands on 2026-06-15: three requests decided in time, one 25 days overdue and
+    undecided (received 5/7, due in May), one received 6/10 and not yet due."""
+    officer = privacy_officer
+    for received, decided in (
+        (D(2026, 4, 1), D(2026, 4, 10)),
+        (D(2026, 4, 13), D(2026, 4, 20)),
+        (D(2026, 5, 1), D(2026, 5, 8)),
+    ):
+        request = receive(officer, received_on=received)
+        request_services.request_decide(actor=officer, request=request, outcome="full", decided_on=decided)
+    receive(officer, received_on=D(2026, 5, 7))  # overdue by 6/15
+    receive(officer, received_on=D(2026, 6, 10))  # due 6/25: not yet
+
+
+def test_an_undecided_request_past_its_deadline_counts_against_the_on_time_rate(overdue_year) -> None:
+    rows, totals = reports.request_rows(2026, on=D(2026, 6, 15))
+    disclosure = {r.kind: r for r in rows}["disclosure"]
+    assert (disclosure.decided, disclosure.on_time, disclosure.pending, disclosure.overdue) == (3, 3, 2, 1)
+    assert disclosure.due == 4 and disclosure.on_time_rate == "75.0%"
+    assert (totals.overdue, totals.due, totals.on_time_rate) == (1, 4, "75.0%")
+
+
+def test_overdue_is_judged_on_the_report_cutoff_and_the_deadline_day_is_still_in_time(
+    privacy_officer,
+) -> None:
+    request = receive(privacy_officer, received_on=D(2026, 6, 1))
+    due_on = request_services.request_deadline(request, D(2026, 6, 1)).due_on
+    assert not reports.overdue_undecided(request, cutoff=due_on)
+    assert reports.overdue_undecided(request, cutoff=due_on + dt.timedelta(days=1))
+    # the cut-off is the 年度's last day, or the day the report is made while the 年度 runs
+    assert reports.report_cutoff(2026, on=D(2026, 6, 15)) == D(2026, 6, 15)
+    assert reports.report_cutoff(2025, on=D(2026, 6, 15)) == D(2026, 3, 31)
+
+
+def test_enforcement_pdf_shows_the_overdue_requests_and_explains_the_rate(
+    overdue_year, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reports, "today", lambda: D(2026, 6, 15))
+    text = text_of(reports.render_report_pdf(reports.ENFORCEMENT, 2026))
+    assert "うち期限超過" in text
+    assert "3/4（75.0%）" in text and "3/3（100.0%）" not in text
+    assert "令和8年6月15日（基準日" in text
+    assert "決定した請求と期限超過の請求の合計のうち" in text
 
 
 def test_incidents_are_counted_by_the_year_they_were_known(privacy_officer) -> None:

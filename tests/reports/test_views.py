@@ -1,4 +1,4 @@
-"""Annual report pages: who may use them, the 年度 picker (default: the last completed 年度), the previews,
+"""Annual report pages: who may use them, the 年度 picker (default: the current 年度), the previews,
 the PDF downloads (audited), and a bad 年度 answered with a message, never a 500."""
 
 from __future__ import annotations
@@ -50,16 +50,16 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client: Client) -> None:
 
 
 @pytest.mark.parametrize("persona", ["administrator", "privacy_officer"], indirect=True)
-def test_index_defaults_to_the_last_completed_fiscal_year(persona, login, frozen_today) -> None:
+def test_index_opens_on_the_current_fiscal_year(persona, login, frozen_today) -> None:
     page = login(persona).get(reverse("annual_reports:index")).content.decode()
-    assert "令和7年度（令和7年4月1日〜令和8年3月31日）" in page
-    assert '<option value="2025" selected>' in page
-    assert "?fy=2025" in page
+    assert "令和8年度（令和8年4月1日〜令和9年3月31日）" in page
+    assert '<option value="2026" selected>' in page
+    assert "?fy=2026" in page
 
 
 def test_index_shows_the_chosen_year(login, administrator, frozen_today) -> None:
-    page = login(administrator).get(reverse("annual_reports:index"), {"fy": "2026"}).content.decode()
-    assert "令和8年度（令和8年4月1日〜令和9年3月31日）" in page
+    page = login(administrator).get(reverse("annual_reports:index"), {"fy": "2025"}).content.decode()
+    assert "令和7年度（令和7年4月1日〜令和8年3月31日）" in page
 
 
 @pytest.mark.parametrize("fy", ["abc", "2099", "1800", "-1"])
@@ -69,7 +69,7 @@ def test_a_bad_year_falls_back_to_the_default_with_a_message(
     response = login(administrator).get(reverse("annual_reports:register_status"), {"fy": fy})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "指定された年度が正しくないため" in page and "令和7年度" in page
+    assert "指定された年度が正しくないため、今年度を表示しています" in page and "令和8年度" in page
 
 
 def test_register_status_preview_shows_the_same_content_as_the_pdf(
@@ -127,4 +127,4 @@ def test_pdf_with_a_bad_year_goes_back_to_the_index_with_a_message(
 
 def test_pdf_default_year_when_none_is_given(login, administrator, frozen_today: Any) -> None:
     response = login(administrator).get(reverse("annual_reports:register_status_pdf"))
-    assert 'filename="register-status-FY2025.pdf"' in response["Content-Disposition"]
+    assert 'filename="register-status-FY2026.pdf"' in response["Content-Disposition"]

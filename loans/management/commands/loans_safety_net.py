@@ -3,13 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from loans import safety_net
 from privacy_admin.audit.context import audit_context
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(  # type: ignore[assignment]  # argparse prints it in the active language
         "消去されているべき貸出・予約の記録を探して消去します（安全網ジョブ、市川市 方針 第3(2)(3)(4)）。"
         " Runs every 15 minutes from beat; prints counts only."
     )
@@ -27,24 +29,44 @@ class Command(BaseCommand):
         dry_run: bool = options["dry_run"]
         batch_size: int = options["batch_size"]
         if batch_size < 1:
-            raise CommandError("--batch-size は1以上にしてください。")
-        verb = "該当" if dry_run else "消去"
+            raise CommandError(_("--batch-size は1以上にしてください。"))
         batch_no: dict[str, int] = {}
 
         def progress(kind: str, in_batch: int, so_far: int) -> None:
             batch_no[kind] = batch_no.get(kind, 0) + 1
             label = safety_net.KIND_LABELS[kind]
-            self.stdout.write(f"[{label}] バッチ{batch_no[kind]}: {in_batch}件{verb}（累計 {so_far}件）")
+            line = (
+                _("[%(label)s] バッチ%(batch)s: %(count)s件該当（累計 %(total)s件）")
+                if dry_run
+                else _("[%(label)s] バッチ%(batch)s: %(count)s件消去（累計 %(total)s件）")
+            )
+            self.stdout.write(
+                line % {"label": label, "batch": batch_no[kind], "count": in_batch, "total": so_far}
+            )
 
         with audit_context(channel="command"):
             result = safety_net.safety_net_run(dry_run=dry_run, batch_size=batch_size, progress=progress)
-        head = "安全網ジョブ（試行・消去していません）" if dry_run else "安全網ジョブ完了"
+        summary = (
+            _(
+                "安全網ジョブ（試行・消去していません）: 貸出記録 %(loans)s件、予約記録 %(reservations)s件が該当（%(seconds)s秒）"
+            )
+            if dry_run
+            else _(
+                "安全網ジョブ完了: 貸出記録 %(loans)s件、予約記録 %(reservations)s件を消去（%(seconds)s秒）"
+            )
+        )
         self.stdout.write(
-            f"{head}: 貸出記録 {result.loans_erased}件、予約記録 {result.reservations_erased}件"
-            f"{'が該当' if dry_run else 'を消去'}"
-            f"（{result.seconds:.1f}秒）"
+            summary
+            % {
+                "loans": result.loans_erased,
+                "reservations": result.reservations_erased,
+                "seconds": format(result.seconds, ".1f"),
+            }
         )
         for kind, label in safety_net.KIND_LABELS.items():
-            self.stdout.write(f"  {label}: {result.erased[kind]}件")
+            self.stdout.write(_("  %(label)s: %(count)s件") % {"label": label, "count": result.erased[kind]})
         if result.routed_expiries:
-            self.stdout.write(f"  通常の期限切れ処理で消去した予約（回送済み）: {result.routed_expiries}件")
+            self.stdout.write(
+                _("  通常の期限切れ処理で消去した予約（回送済み）: %(count)s件")
+                % {"count": result.routed_expiries}
+            )

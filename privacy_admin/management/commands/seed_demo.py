@@ -20,6 +20,7 @@ from faker import Faker
 from disclosure_requests.demo import seed_requests
 from incidents.demo import seed_incidents
 from loans.demo import seed_circulation
+from mypage.demo import seed_demo_patron
 from outsourcing.demo import seed_contracts
 from patrons import services
 from patrons.models import Branch, Patron, PatronCategory
@@ -92,6 +93,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {ROLE_LABEL[role]:<16} {username:<9} {password}")
         for username, password, label in operators:
             self.stdout.write(f"  {label:<16} {username:<9} {password}")
+        # マイページ (/my/login/): the demo patron signs in with card number and password (issue 16).
+        card, patron_password = seed_demo_patron()
+        self.stdout.write(f"  {'利用者（マイページ /my/）':<16} {card:<9} {patron_password}")
 
     def _branches(self) -> dict[str, Branch]:
         result = {}

@@ -66,7 +66,7 @@ def test_start_before_registration_is_refused_and_changes_nothing(administrator:
     with pytest.raises(ValidationError) as exc:
         _create(administrator, registered_on=days_ago(3), starts_on=days_ago(4))
     assert _errors(exc)["starts_on"] == [
-        "事務の開始日は登録日以後の日付にしてください（要綱 第16条第2項: 事務を開始しようとするときに登録）"
+        "事務の開始日は登録日以後の日付にしてください（山梨県 要綱 第16条第2項: 事務を開始しようとするときに登録）"
     ]
     assert snapshot() == before
 
@@ -75,7 +75,9 @@ def test_an_entry_with_no_purpose_is_refused_and_changes_nothing(administrator: 
     before = snapshot()
     with pytest.raises(ValidationError) as exc:
         _create(administrator, purpose="  \n ")
-    assert _errors(exc)["purpose"] == ["個人情報取扱事務の目的を入力してください（要綱 第16条第1項第2号）。"]
+    assert _errors(exc)["purpose"] == [
+        "個人情報取扱事務の目的を入力してください（山梨県 要綱 第16条第1項第2号）。"
+    ]
     assert snapshot() == before
 
 
@@ -93,7 +95,7 @@ def test_every_missing_item_is_named_at_once(administrator: Any) -> None:
         "request_office",
         "starts_on",
     }
-    assert errors["collection_sources"] == ["収集先を1つ以上選んでください（要綱 第16条第1項第6号）。"]
+    assert errors["collection_sources"] == ["収集先を1つ以上選んでください（山梨県 要綱 第16条第1項第6号）。"]
     assert errors["starts_on"] == ["事務の開始日を入力してください。"]
 
 
@@ -120,10 +122,11 @@ def test_a_taken_code_or_number_and_a_bad_code_are_refused(administrator: Any) -
     assert "英小文字・数字をハイフンでつないだ" in _errors(exc)["code"][0]
 
 
-def test_a_bad_number_is_named_alone(administrator: Any) -> None:
+@pytest.mark.parametrize("number", [0, 10_000, 99_999_999_999])
+def test_a_bad_number_is_named_alone(administrator: Any, number: int) -> None:
     with pytest.raises(ValidationError) as exc:
-        _create(administrator, number=0)
-    assert _errors(exc) == {"number": ["登録番号は1以上の整数で入力してください。"]}
+        _create(administrator, number=number)
+    assert _errors(exc) == {"number": ["登録番号は1以上9999以下の整数で入力してください。"]}
 
 
 def test_outsourcing_and_online_connection_need_their_notes(administrator: Any) -> None:
@@ -284,7 +287,9 @@ def test_abolition_strikes_out_the_registration(administrator: Any) -> None:
     assert AuditEvent.objects.filter(action="register_entry.abolish", target_id=str(entry.pk)).exists()
     with pytest.raises(ValidationError) as exc:
         services.register_entry_change(actor=administrator, entry=entry, reason="再開", name="別名")
-    assert _errors(exc)["__all__"] == ["廃止された事務は変更できません（要綱 第16条第4項: 登録を抹消済み）。"]
+    assert _errors(exc)["__all__"] == [
+        "廃止された事務は変更できません（山梨県 要綱 第16条第4項: 登録を抹消済み）。"
+    ]
     with pytest.raises(ValidationError) as exc:
         services.register_entry_abolish(
             actor=administrator, entry=entry, abolished_on=days_ago(1), reason="再度"

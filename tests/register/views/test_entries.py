@@ -172,7 +172,7 @@ def test_administrator_registers_an_entry(administrator: Any, login: Any) -> Non
     ("overrides", "message"),
     [
         ({"starts_on": days_ago(3).isoformat()}, "事務の開始日は登録日以後の日付にしてください"),
-        ({"purpose": ""}, "個人情報取扱事務の目的を入力してください（要綱 第16条第1項第2号）。"),
+        ({"purpose": ""}, "個人情報取扱事務の目的を入力してください（山梨県 要綱 第16条第1項第2号）。"),
         ({"collection_sources": []}, "収集先を1つ以上選んでください"),
         ({"extra_items": ["nonsense"]}, "候補にありません"),
         ({"starts_on": "2026-13-45"}, "日付"),
@@ -196,6 +196,8 @@ def test_administrator_changes_an_entry_with_a_reason(
     client = login(administrator)
     form_page = client.get(reverse("registry:change", args=[entry.pk])).content.decode()
     assert entry.purpose in form_page
+    # The entry is named by its 登録番号, not by its internal code (entry-14).
+    assert f"登録番号 第{entry.number}号" in form_page and entry.code not in form_page
     values = _form(name=entry.name, starts_on=entry.starts_on.isoformat(), reason="目的の明確化")
     values.pop("registered_on")
     response = client.post(reverse("registry:change", args=[entry.pk]), values, follow=True)
@@ -273,3 +275,10 @@ def test_the_admin_shows_entries_and_their_history_read_only(administrator: Any,
     before = snapshot()
     client.post(f"/admin/register/registerentry/{core.pk}/change/", {"name": "書き換え"})
     assert snapshot()[:2] == before[:2]
+
+
+def test_the_detail_names_the_entry_by_number_not_code(administrator: Any, login: Any) -> None:
+    entry = RegisterEntry.objects.get(code=entries.LIBRARY_USE)
+    page = login(administrator).get(reverse("registry:detail", args=[entry.pk])).content.decode()
+    assert f"第{entry.number}号" in page
+    assert "<dt>コード</dt>" not in page and f">{entry.code}<" not in page

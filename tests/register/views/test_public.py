@@ -147,3 +147,21 @@ def test_staff_see_the_public_pages_too(counter_staff: Any, login: Any) -> None:
 
 def test_public_pages_answer_get_only(client: Any) -> None:
     assert client.post(reverse("public_register:list")).status_code == 405
+
+
+def test_the_complaints_section_gives_the_address_and_phone(client: Any, settings: Any) -> None:
+    settings.LIBRARY_OFFICE_ADDRESS = "〒000-0000 みどり市中央1-1"
+    settings.LIBRARY_OFFICE_PHONE = "0120-000-000"
+    page = client.get(reverse("public_register:publication")).content.decode()
+    complaints_section = page[page.index('id="complaints"') :]
+    assert "〒000-0000 みどり市中央1-1" in complaints_section
+    assert "0120-000-000" in complaints_section
+
+
+def test_blank_contact_settings_leave_no_empty_lines(client: Any, settings: Any) -> None:
+    settings.LIBRARY_OFFICE_ADDRESS = ""
+    settings.LIBRARY_OFFICE_PHONE = ""
+    page = client.get(reverse("public_register:publication")).content.decode()
+    assert "所在地（郵送先）" not in page
+    assert "<dt>電話</dt>" not in page
+    assert "<dd></dd>" not in page and "（）" not in page

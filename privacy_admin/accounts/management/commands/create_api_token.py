@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from privacy_admin.accounts.services import api_token_create
@@ -20,5 +21,8 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError("有効なユーザーが見つかりません。 No active user with that username.")
         with audit_context(channel="command"):
-            raw = api_token_create(actor=None, user=user)
+            try:
+                raw = api_token_create(actor=None, user=user)
+            except ValidationError as exc:
+                raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(raw)
