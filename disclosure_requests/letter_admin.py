@@ -19,7 +19,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from privacy_admin.core import forms as core_forms
 
-from .letters import CONTEXT_VARIABLES, LetterTemplateError, render_body, sample_context
+from .letter_variables import CONTEXT_VARIABLES
+from .letters import LetterTemplateError, render_body, sample_context
 from .models import Complaint, LetterTemplate
 
 _BODY_HELP = (

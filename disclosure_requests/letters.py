@@ -40,6 +40,7 @@ from privacy_admin.core.numbering import create_numbered, format_number, next_se
 from privacy_admin.core.pdf import render_html_to_pdf
 
 from . import deadlines, services
+from .letter_variables import CONTEXT_VARIABLES
 from .models import (
     CorrectionExecution,
     Decision,
@@ -135,86 +136,6 @@ def _article_context(profile: RuleProfile, kind: str) -> dict[str, Any]:
         context[f"{variable}_short"] = citer.short(f"{kind}_{rule}")
     return context
 
-
-# The documented context of every letter body (shown to administrators as the admin's help text).
-# Dates are ``datetime.date`` values: write ``{{ issued_on|wareki }}`` for 令和8年11月21日.
-CONTEXT_VARIABLES: tuple[tuple[str, str], ...] = (
-    ("request_number", "受付番号（例: R8-開示-0008）"),
-    ("document_number", "この通知書の文書番号（発行時に採番し、上部に印字します。例: 図書第123号）"),
-    ("request_kind", "請求の種類のコード: disclosure（開示）/ correction（訂正）/ suspension（利用停止）"),
-    ("request_kind_label", "請求の種類: 開示請求 / 訂正請求 / 利用停止請求"),
-    ("request_term", "開示 / 訂正 / 利用停止"),
-    ("decision_term", "開示決定等 / 訂正決定等 / 利用停止決定等"),
-    (
-        "amendment_article, decision_due_article, extension_article, special_article, decision_article",
-        "請求の種類に応じた、期限ルールの法令の条項（法令名から。例: 開示請求の extension_article は"
-        "「個人情報の保護に関する法律第83条第2項」）。末尾に _short を付けると略称（「法第83条第2項」）",
-    ),
-    ("law_name, law_short_name", "期限ルールの法令の名称と略称"),
-    (
-        "cite, cite_short",
-        "規則ごとの条項（cite は法令名から、cite_short は略称から。例: {{ cite.disclosure_grant }}）。"
-        "法令に条項がない規則は空です",
-    ),
-    ("received_on", "請求の受付日（日付）"),
-    ("issued_on", "この通知書の発行日（日付）"),
-    ("due_on", "現在の決定期限（日付）"),
-    ("requester_name", "請求者の氏名（第三者あての通知書では空）"),
-    ("requester_address", "請求者の住所（第三者あての通知書では空）"),
-    ("requester_kind_label", "請求者の区分: 本人 / 未成年者の法定代理人 など（第三者あての通知書では空）"),
-    ("principal_name", "代理請求の場合の本人の氏名（第三者あての通知書では空）"),
-    ("information_requested", "請求に係る保有個人情報（第三者あての通知書では空）"),
-    ("decided_on", "決定日（日付）"),
-    (
-        "outcome",
-        "決定のコード: full, partial, refused, neither, not_held, correct, not_correct, suspend, not_suspend",
-    ),
-    ("outcome_label", "決定: 全部開示 / 部分開示 / 不開示 / 存否応答拒否 / 不存在 / 訂正する など"),
-    ("withholding_reasons", "不開示の理由区分の名称のリスト"),
-    ("reason_text", "決定に記録した理由"),
-    ("reason_lapses_on", "理由がなくなる期日（日付。ない場合は空）"),
-    ("disclosed_content", "開示する保有個人情報"),
-    ("is_partial_scope", "特例延長による相当の部分についての決定であれば True"),
-    ("method_choice_days", "開示の実施方法の申出期間（日数）"),
-    ("execution_method", "申出のあった開示の実施方法（まだなければ空）"),
-    ("execution_date", "開示の実施日（日付。まだなければ空）"),
-    ("fee_yen", "開示の実施に係る費用（円。まだなければ空）"),
-    ("extension_days", "今回の延長日数"),
-    ("extension_total_days", "延長日数の合計"),
-    ("extension_reason", "延長の理由"),
-    ("extension_notified_on", "延長の通知日（日付）"),
-    ("original_due_on", "今回の延長前の決定期限（日付）"),
-    ("extended_due_on", "延長後の決定期限（日付）"),
-    ("special_reason", "特例延長を適用する理由"),
-    ("special_notified_on", "特例延長の通知日（日付）"),
-    ("substantial_due_on", "相当の部分について決定する期限（日付、開示請求のみ）"),
-    ("remainder_due_on", "残りの部分の決定期限（訂正・利用停止では決定の期限）（日付）"),
-    ("amendment_requested_on", "補正を求めた日（日付）"),
-    ("amendment_what_to_fix", "補正を求める事項"),
-    ("amendment_reply_by", "補正の期限（日付）"),
-    ("third_party_name", "意見照会の相手方（第三者）の氏名・名称"),
-    ("third_party_address", "第三者の住所"),
-    ("consultation_information", "照会する情報（第三者に関する情報）の内容"),
-    ("consultation_sent_on", "意見照会をした日（日付）"),
-    ("opinion_due_on", "意見書の提出期限（日付）"),
-    ("opinion_received_on", "意見書を受け取った日（日付）"),
-    ("third_party_wait_days", "反対意見があった場合に決定から開示の実施までに置く日数"),
-    ("disclosure_date", "開示を実施する日（日付。反対意見があった場合は決定日から2週間を置いた日以降）"),
-    ("disclosure_reason", "開示決定の理由（決定に記録した理由）"),
-    ("correction_content", "訂正を求める内容（請求書の記載）"),
-    ("what_was_corrected", "訂正の内容（訂正を実施した場合）"),
-    ("corrected_on", "訂正の実施日（日付）"),
-    ("recipients", "訂正を通知する提供先"),
-    ("suspension_kind_label", "利用停止の内容: 利用の停止 / 消去 / 提供の停止"),
-    ("reason_for_request", "請求の理由（請求書の記載）"),
-    ("library_name", "図書館名（設定 LIBRARY_NAME）"),
-    ("library_head", "差出人（設定 LIBRARY_HEAD）"),
-    ("library_office", "担当（設定 LIBRARY_OFFICE）"),
-    ("library_phone", "担当の電話番号（設定 LIBRARY_OFFICE_PHONE）"),
-    ("municipality", "地方公共団体名（設定 LIBRARY_MUNICIPALITY）"),
-    ("appeal_authority", "審査請求先（設定 LIBRARY_APPEAL_AUTHORITY）"),
-    ("appeal_notice", "教示文（審査請求・取消訴訟）。決定の通知書で使います"),
-)
 
 # Filters and tags the body may use, besides Django's built-ins.
 _BODY_ENGINE = Engine(
