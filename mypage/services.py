@@ -165,7 +165,7 @@ def patron_sign_in(*, card_number: str, password: str, ip: str | None, on: dt.da
     assert patron is not None
     if patron.expires_on < on:
         raise SignInRefused(
-            _("登録の有効期限が切れています。窓口で更新の手続きをしてください（要綱第9条）。")
+            _("登録の有効期限が切れています。窓口で更新の手続きをしてください（厚木市 要綱第9条）。")
         )
     return patron
 

@@ -219,10 +219,10 @@ def categories_list(request: HttpRequest) -> Any:
     "/patrons",
     auth=staff_auth(*REGISTER_ROLES),
     response={201: RegistrationOut, **error_responses(400, 401, 403, 422, 500)},
-    summary="利用者登録（要綱第4-8条）",
+    summary="利用者登録（厚木市 要綱第4-8条）",
     description=(
         "本人確認書類の種類（番号は受け付けません）を添えて利用者を登録し、利用者番号と有効期限を返します。"
-        "同じ氏名・生年月日・住所の有効な登録があれば 422（要綱第6条1号）。入力に誤りがあれば何も保存せず 422。"
+        "同じ氏名・生年月日・住所の有効な登録があれば 422（厚木市 要綱第6条1号）。入力に誤りがあれば何も保存せず 422。"
         "利用できる役割: カウンター職員、システム管理者。"
     ),
     operation_id="patron_register",

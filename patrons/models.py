@@ -77,7 +77,7 @@ class PatronStatus(models.TextChoices):
 class CancellationReason(models.TextChoices):
     MOVED = "moved", _("市外転出")
     OWN_REQUEST = "own_request", _("本人の申出")
-    REVOKED = "revoked", _("登録承認の取消（要綱第6条2項）")
+    REVOKED = "revoked", _("登録承認の取消（厚木市 要綱第6条2項）")
     DECEASED = "deceased", _("死亡")
     OTHER = "other", _("その他")
 

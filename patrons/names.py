@@ -408,12 +408,12 @@ def name_errors(s: str, *, field_label: str) -> list[str]:
         if suggestion is not None:
             errors.append(
                 f"{field_label}の{shown}はシステムで扱えない文字です。"
-                f"標準字体「{suggestion}」で登録してください（要綱第11条）。"
+                f"標準字体「{suggestion}」で登録してください（厚木市 要綱第11条）。"
             )
         else:
             errors.append(
                 f"{field_label}の{shown}はシステムで扱えない文字です。"
-                "類似する標準字体（JIS第1・第2水準）で入力してください（要綱第11条）。"
+                "類似する標準字体（JIS第1・第2水準）で入力してください（厚木市 要綱第11条）。"
             )
     return errors
 

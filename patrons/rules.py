@@ -224,7 +224,11 @@ def identity_document_errors(
 
     if basis not in doc.bases:
         allowed = _("・").join(_(BASIS_LABELS[b]) for b in _BASIS_ORDER if b in doc.bases)
-        article = _("要綱第5条第2項") if basis == "proxy" or doc.bases == {"proxy"} else _("要綱第4条")
+        article = (
+            _("厚木市 要綱第5条第2項")
+            if basis == "proxy" or doc.bases == {"proxy"}
+            else _("厚木市 要綱第4条")
+        )
         errors.append(
             _(
                 "%(label)sは%(value)sには使用できません（この書類で使用できるのは%(allowed)sです。"
@@ -235,7 +239,8 @@ def identity_document_errors(
 
     if doc.bulk_only and not bulk:
         errors.append(
-            _("%(label)sは小中学校等での一括登録にのみ使用できます（要綱第12条）。") % {"label": _(doc.label)}
+            _("%(label)sは小中学校等での一括登録にのみ使用できます（厚木市 要綱第12条）。")
+            % {"label": _(doc.label)}
         )
 
     term = _date_term(doc)
@@ -264,7 +269,7 @@ def identity_document_errors(
         if issued_on is None:
             errors.append(
                 _(
-                    "%(label)sは%(term)sから%(fresh_months)s箇月以内のものに限ります。%(term)sを入力してください（要綱第4条）"
+                    "%(label)sは%(term)sから%(fresh_months)s箇月以内のものに限ります。%(term)sを入力してください（厚木市 要綱第4条）"
                     "。"
                 )
                 % {"label": _(doc.label), "term": term, "fresh_months": doc.fresh_months}
@@ -275,7 +280,7 @@ def identity_document_errors(
             if today > valid_through:
                 errors.append(
                     _(
-                        "%(label)sは%(term)sから%(fresh_months)s箇月以内のものに限ります（要綱第4条）"
+                        "%(label)sは%(term)sから%(fresh_months)s箇月以内のものに限ります（厚木市 要綱第4条）"
                         "。%(term)sが%(issued_on)sのため、使用できるのは%(valid_through)sまでです。"
                     )
                     % {
@@ -299,7 +304,7 @@ def identity_document_errors(
             )
         elif not is_primary_school_age_or_younger(holder_birth_date, today):
             errors.append(
-                _("%(label)sで確認できるのは小学生以下の方に限ります（要綱第4条）。")
+                _("%(label)sで確認できるのは小学生以下の方に限ります（厚木市 要綱第4条）。")
                 % {"label": _(doc.label)}
             )
 

@@ -135,7 +135,9 @@ def _patron_may_borrow(errors: FieldErrors, patron: Patron, *, on: dt.date, what
     elif patron.expires_on < on:
         errors.add(
             "card_number",
-            _("利用者の有効期限が切れています。更新の手続きをしてから%(what)sしてください（要綱第9条）。")
+            _(
+                "利用者の有効期限が切れています。更新の手続きをしてから%(what)sしてください（厚木市 要綱第9条）。"
+            )
             % {"what": what},
         )
 

@@ -41,7 +41,7 @@ def patron_renew(
         raise ValidationError(
             {
                 "__all__": [
-                    _("更新は有効期限の%(days)d日前（%(date)s）から受け付けます（要綱第9条）。")
+                    _("更新は有効期限の%(days)d日前（%(date)s）から受け付けます（厚木市 要綱第9条）。")
                     % {"days": days, "date": format_date(opens)}
                 ]
             }

@@ -181,7 +181,7 @@ def _clean_identity(
     bulk: bool,
 ) -> rules.IdentityDocumentType | None:
     if evidence is None or not evidence.document_type:
-        clean.add(key, _("確認した本人確認書類の種類を選んでください（要綱第4条）。"))
+        clean.add(key, _("確認した本人確認書類の種類を選んでください（厚木市 要綱第4条）。"))
         return None
     doc = identity_documents().get(evidence.document_type)
     if doc is None:
@@ -270,7 +270,7 @@ def _validate_registration(
     elif not branch.accepts_registration:
         clean.add(
             "registered_branch",
-            _("%(branch)sでは利用登録を受け付けていません（要綱第3条）。") % {"branch": branch.name},
+            _("%(branch)sでは利用登録を受け付けていません（厚木市 要綱第3条）。") % {"branch": branch.name},
         )
     related["registered_branch"] = branch
 
@@ -286,19 +286,19 @@ def _validate_registration(
     ):
         clean.add(
             "address",
-            _("在住で登録できるのは次の市町村にお住まいの方です（要綱第4条）: %(list)s")
+            _("在住で登録できるのは次の市町村にお住まいの方です（厚木市 要綱第4条）: %(list)s")
             % {"list": "、".join(settings.PATRON_ELIGIBLE_MUNICIPALITIES)},
         )
     if data.proxy is not None:
         if not data.proxy.reason.strip():
-            clean.add("proxy_reason", _("代理申請の理由を入力してください（要綱第5条）。"))
+            clean.add("proxy_reason", _("代理申請の理由を入力してください（厚木市 要綱第5条）。"))
         elif len(data.proxy.reason.strip()) > 100:
             clean.add("proxy_reason", _("代理申請の理由は100文字以内で入力してください。"))
         adult = birth is not None and rules.needs_power_of_attorney(applicant_birth_date=birth, on=on)
         if adult and not data.proxy.power_of_attorney_received:
             clean.add(
                 "proxy_power_of_attorney",
-                _("申請者が18歳以上のため、代理申請には委任状が必要です（要綱第5条）。"),
+                _("申請者が18歳以上のため、代理申請には委任状が必要です（厚木市 要綱第5条）。"),
             )
         _clean_identity(
             clean,
@@ -317,7 +317,7 @@ def _duplicate_error() -> ValidationError:
         {
             "__all__": [
                 _(
-                    "同じ氏名・生年月日・住所の方が既に登録されています。登録証の再交付をご案内してください（要綱第6条1号）。"
+                    "同じ氏名・生年月日・住所の方が既に登録されています。登録証の再交付をご案内してください（厚木市 要綱第6条1号）。"
                 )
             ]
         }
@@ -368,5 +368,5 @@ def _validate_changes(
         and clean.values.get("address")
         and not _eligible_address(clean.values["address"])
     ):
-        clean.add("address", _("在住で登録できる市町村の住所ではありません（要綱第4条）。"))
+        clean.add("address", _("在住で登録できる市町村の住所ではありません（厚木市 要綱第4条）。"))
     return clean, category

@@ -431,14 +431,14 @@ def test_suggest_standard_is_idempotent(s: str) -> None:
 
 def test_variant_with_a_standard_form_is_refused_with_the_form_to_register() -> None:
     assert name_errors("髙橋", field_label="氏名（姓）") == [
-        "氏名（姓）の「髙」はシステムで扱えない文字です。標準字体「高」で登録してください（要綱第11条）。"
+        "氏名（姓）の「髙」はシステムで扱えない文字です。標準字体「高」で登録してください（厚木市 要綱第11条）。"
     ]
 
 
 def test_variant_without_a_standard_form_asks_for_a_similar_standard_character() -> None:
     assert name_errors("琇子", field_label="氏名（名）") == [
         "氏名（名）の「琇」はシステムで扱えない文字です。"
-        "類似する標準字体（JIS第1・第2水準）で入力してください（要綱第11条）。"
+        "類似する標準字体（JIS第1・第2水準）で入力してください（厚木市 要綱第11条）。"
     ]
 
 
@@ -453,7 +453,7 @@ def test_each_variant_is_reported_once_in_order_of_appearance() -> None:
 def test_variation_selector_is_explained() -> None:
     assert name_errors("葛\U000e0100城", field_label="氏名（姓）") == [
         "氏名（姓）の「葛」（異体字セレクタ付き）はシステムで扱えない文字です。"
-        "標準字体「葛」で登録してください（要綱第11条）。"
+        "標準字体「葛」で登録してください（厚木市 要綱第11条）。"
     ]
 
 
@@ -522,7 +522,7 @@ def test_angstrom_sign_is_the_only_jis_x0208_character_nfc_changes() -> None:
     assert [c for c in JIS_X0208 if not unicodedata.is_normalized("NFC", c)] == ["\u212b"]
     assert normalize_name("\u212bsa") == "\u00c5sa"
     assert name_errors("\u212bsa", field_label="氏名（名）") == [
-        "氏名（名）の「\u00c5」はシステムで扱えない文字です。標準字体「A」で登録してください（要綱第11条）。"
+        "氏名（名）の「\u00c5」はシステムで扱えない文字です。標準字体「A」で登録してください（厚木市 要綱第11条）。"
     ]
 
 

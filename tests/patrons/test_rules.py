@@ -313,7 +313,7 @@ def test_documents_without_a_freshness_rule_need_no_issue_date(code: str) -> Non
 
 def test_employee_id_is_refused_as_proof_of_residence() -> None:
     assert check("employee_id") == [
-        "社員証は本人確認及び居住地の確認には使用できません（この書類で使用できるのは在勤の確認です。要綱第4条）。"
+        "社員証は本人確認及び居住地の確認には使用できません（この書類で使用できるのは在勤の確認です。厚木市 要綱第4条）。"
     ]
 
 
@@ -326,7 +326,7 @@ def test_student_id_is_accepted_for_school_but_not_for_work() -> None:
     assert check("student_id", basis="school") == []
     assert check("enrollment_certificate", basis="school") == []
     assert check("student_id", basis="work") == [
-        "学生証は在勤の確認には使用できません（この書類で使用できるのは在学の確認です。要綱第4条）。"
+        "学生証は在勤の確認には使用できません（この書類で使用できるのは在学の確認です。厚木市 要綱第4条）。"
     ]
 
 
@@ -334,7 +334,7 @@ def test_drivers_license_does_not_prove_work_in_the_city() -> None:
     errors = check("drivers_license", basis="work")
     assert errors == [
         "運転免許証は在勤の確認には使用できません"
-        "（この書類で使用できるのは本人確認及び居住地の確認・代理人の本人確認です。要綱第4条）。"
+        "（この書類で使用できるのは本人確認及び居住地の確認・代理人の本人確認です。厚木市 要綱第4条）。"
     ]
 
 
@@ -345,13 +345,13 @@ def test_proxy_may_show_their_own_library_card() -> None:
 def test_library_card_is_refused_for_the_applicant() -> None:
     assert check("library_card", basis="residence") == [
         "図書館の利用者登録証は本人確認及び居住地の確認には使用できません"
-        "（この書類で使用できるのは代理人の本人確認です。要綱第5条第2項）。"
+        "（この書類で使用できるのは代理人の本人確認です。厚木市 要綱第5条第2項）。"
     ]
 
 
 def test_work_document_is_refused_for_a_proxy() -> None:
     assert check("employee_id", basis="proxy") == [
-        "社員証は代理人の本人確認には使用できません（この書類で使用できるのは在勤の確認です。要綱第5条第2項）。"
+        "社員証は代理人の本人確認には使用できません（この書類で使用できるのは在勤の確認です。厚木市 要綱第5条第2項）。"
     ]
 
 
@@ -361,7 +361,7 @@ def test_document_issued_exactly_six_months_ago_is_accepted() -> None:
 
 def test_document_issued_six_months_and_a_day_ago_is_refused() -> None:
     assert check("resident_record", issued_on=D(2026, 5, 21), today=D(2026, 11, 22)) == [
-        "住民票は発行日から6箇月以内のものに限ります（要綱第4条）。"
+        "住民票は発行日から6箇月以内のものに限ります（厚木市 要綱第4条）。"
         "発行日が2026年5月21日のため、使用できるのは2026年11月21日までです。"
     ]
 
@@ -380,13 +380,13 @@ def test_six_months_from_the_end_of_august_ends_at_the_end_of_february() -> None
 
 def test_six_month_document_without_issue_date_is_refused() -> None:
     assert check("seal_certificate", issued_on=None) == [
-        "印鑑登録証明書は発行日から6箇月以内のものに限ります。発行日を入力してください（要綱第4条）。"
+        "印鑑登録証明書は発行日から6箇月以内のものに限ります。発行日を入力してください（厚木市 要綱第4条）。"
     ]
 
 
 def test_postmarked_mail_talks_about_the_postmark() -> None:
     assert check("postmarked_mail", issued_on=None) == [
-        "消印記載がある郵便物は消印の日付から6箇月以内のものに限ります。消印の日付を入力してください（要綱第4条）。"
+        "消印記載がある郵便物は消印の日付から6箇月以内のものに限ります。消印の日付を入力してください（厚木市 要綱第4条）。"
     ]
 
 
@@ -413,7 +413,7 @@ def test_maternal_handbook_is_accepted_for_a_primary_school_child() -> None:
 
 def test_maternal_handbook_is_refused_after_primary_school() -> None:
     assert check("maternal_handbook", holder_birth_date=D(2014, 4, 1), today=D(2026, 4, 1)) == [
-        "母子健康手帳で確認できるのは小学生以下の方に限ります（要綱第4条）。"
+        "母子健康手帳で確認できるのは小学生以下の方に限ります（厚木市 要綱第4条）。"
     ]
 
 
@@ -435,7 +435,7 @@ def test_adult_proxy_cannot_identify_with_a_maternal_handbook() -> None:
 
 def test_school_roster_is_refused_outside_bulk_registration() -> None:
     assert check("school_roster", basis="school") == [
-        "学校の名簿（一括登録）は小中学校等での一括登録にのみ使用できます（要綱第12条）。"
+        "学校の名簿（一括登録）は小中学校等での一括登録にのみ使用できます（厚木市 要綱第12条）。"
     ]
 
 

@@ -9,7 +9,7 @@ from privacy_admin.audit.context import audit_context
 
 
 class Command(BaseCommand):
-    help = "有効期限切れから一定期間が過ぎた登録を削除します（要綱第9条2）。 Idempotent; prints a count only."
+    help = "有効期限切れから一定期間が過ぎた登録を削除します（厚木市 要綱第9条2）。 Idempotent; prints a count only."
 
     counted = "削除した登録 / erased registrations"
 

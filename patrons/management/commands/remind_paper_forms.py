@@ -9,7 +9,7 @@ from privacy_admin.audit.context import audit_context
 
 
 class Command(BaseCommand):
-    help = "廃棄期限を過ぎた紙の申請書を館ごとに通知します（要綱第2条2）。 Idempotent; prints a count only."
+    help = "廃棄期限を過ぎた紙の申請書を館ごとに通知します（厚木市 要綱第2条2）。 Idempotent; prints a count only."
 
     counted = "通知した申請書 / forms reminded about"
 
