@@ -4,20 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patrons', '0001_initial'),
+        ("patrons", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalpatron',
-            name='cancellation_reason',
-            field=models.CharField(blank=True, choices=[('moved', '市外転出'), ('own_request', '本人の申出'), ('revoked', '登録承認の取消（厚木市 要綱第6条2項）'), ('deceased', '死亡'), ('other', 'その他')], max_length=16, verbose_name='取消理由'),
+            model_name="historicalpatron",
+            name="cancellation_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("moved", "市外転出"),
+                    ("own_request", "本人の申出"),
+                    ("revoked", "登録承認の取消（厚木市 要綱第6条2項）"),
+                    ("deceased", "死亡"),
+                    ("other", "その他"),
+                ],
+                max_length=16,
+                verbose_name="取消理由",
+            ),
         ),
         migrations.AlterField(
-            model_name='patron',
-            name='cancellation_reason',
-            field=models.CharField(blank=True, choices=[('moved', '市外転出'), ('own_request', '本人の申出'), ('revoked', '登録承認の取消（厚木市 要綱第6条2項）'), ('deceased', '死亡'), ('other', 'その他')], max_length=16, verbose_name='取消理由'),
+            model_name="patron",
+            name="cancellation_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("moved", "市外転出"),
+                    ("own_request", "本人の申出"),
+                    ("revoked", "登録承認の取消（厚木市 要綱第6条2項）"),
+                    ("deceased", "死亡"),
+                    ("other", "その他"),
+                ],
+                max_length=16,
+                verbose_name="取消理由",
+            ),
         ),
     ]
