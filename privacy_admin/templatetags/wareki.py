@@ -8,6 +8,7 @@ A filter never raises: a template must not turn a bad value into a 500.
 from __future__ import annotations
 
 import datetime
+import re
 
 from django import template
 from django.conf import settings
@@ -25,13 +26,18 @@ from privacy_admin.core.text import mask_card_number
 register = template.Library()
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _as_date(value: object) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         # An aware datetime is shown on the library's calendar day, not UTC's.
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     if isinstance(value, datetime.date):
         return value
-    if isinstance(value, str) and value.strip():
+    # Only the extended form 2026-04-01: Python 3.11 also reads basic forms such as 20260401, so a card
+    # number (「2101011498」) would otherwise come out as a date.
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
         try:
             return datetime.date.fromisoformat(value.strip())
         except ValueError:

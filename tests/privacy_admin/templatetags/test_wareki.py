@@ -83,3 +83,10 @@ def test_wareki_month_writes_the_month_in_the_configured_style(settings) -> None
     assert render("{{ d|wareki_month }}", d=None) == ""
     settings.DATE_ERA_STYLE = "seireki"
     assert render("{{ d|wareki_month }}", d=dt.date(2026, 12, 1)) == "2026年12月"
+
+
+@pytest.mark.parametrize("text", ["2101011498", "20260401", "2026-W14-3", "2026-4-1"])
+def test_a_string_that_is_not_an_extended_iso_date_is_not_a_date(text: str) -> None:
+    """A card number such as 「2101011498」 must never print as 令和83年1月14日."""
+    assert wareki(text) == "" and seireki(text) == ""
+    assert wareki("2026-04-01") == "令和8年4月1日"
