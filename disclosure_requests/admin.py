@@ -74,7 +74,13 @@ class RuleProfileAdmin(admin.ModelAdmin):
         (
             "適用する法令と条項",
             {
-                "fields": ("law_name", "law_short_name", "citations", "is_template"),
+                "fields": (
+                    "law_name",
+                    "law_short_name",
+                    "citations",
+                    "appointed_agent_specific_only",
+                    "is_template",
+                ),
                 "description": "条項は規則のキーごとに「第82条第1項」のように入力します（法令に条項がない規則は空欄）。"
                 "キーの一覧: " + "、".join(f"{key}（{label}）" for key, label in RULES),
             },

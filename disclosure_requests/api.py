@@ -376,7 +376,7 @@ def request_detail(request: HttpRequest, request_id: RequestId) -> Any:
     response={201: AmendmentCreatedOut, **_ERRORS},
     summary="補正の依頼",
     description=(
-        "補正を求めた日から補正が完了する日まで、期限は停止します（山梨県 要綱 第24条第1項ただし書）。"
+        "補正を求めた日から補正が完了する日まで、期限は停止します（山梨県 要綱 第24条第1項ただし書、法第83条第1項ただし書）。"
         "完了していない補正があるとき、受付日より前・未来の日付、決定期限後の依頼は 422。" + _ROLES_TEXT
     ),
     operation_id="request_amendment",
@@ -425,7 +425,7 @@ def amendment_complete(
     response={201: ExtensionCreatedOut, **_ERRORS},
     summary="決定期限の延長",
     description=(
-        "正当な理由があるとき、期限内に書面で通知して延長します（山梨県 要綱 第24条第2項・第34条第2項・第41条第2項）。"
+        "正当な理由があるとき、期限内に書面で通知して延長します（期限ルールの法令による。山梨県 要綱 第24条第2項・第34条第2項・第41条第2項、法第83条第2項・第94条第2項・第102条第2項）。"
         "上限を超える日数、期限後の通知、理由の空欄は 422。" + _ROLES_TEXT
     ),
     operation_id="request_extend",
@@ -446,7 +446,7 @@ def extension_create(request: HttpRequest, request_id: RequestId, payload: Exten
     summary="決定",
     description=(
         "開示（全部開示・部分開示・不開示・存否応答拒否・不存在）、訂正（する・しない）、利用停止（する・しない）の"
-        "決定を記録します。全部を認める決定以外は理由が必要で、部分開示・不開示は山梨県 要綱 第19条の区分を1つ以上。"
+        "決定を記録します。全部を認める決定以外は理由が必要で、部分開示・不開示は不開示情報の区分（山梨県 要綱 第19条、法第78条）を1つ以上。"
         "受付日より前・未来の決定日は 422。" + _ROLES_TEXT
     ),
     operation_id="request_decide",

@@ -73,7 +73,12 @@ RULES: tuple[tuple[str, StrOrPromise], ...] = (
     ("annual_report", _("施行の状況の報告")),
     ("incident_report", _("漏えい等の報告")),
     ("incident_notice", _("漏えい等の本人への通知")),
+    ("incident_board_report", _("漏えい等の教育委員会への報告")),
     ("register", _("個人情報ファイル簿・個人情報取扱事務登録簿")),
+    ("register_items", _("登録簿に記載する事項")),
+    ("register_timing", _("事務を開始し、又は変更する前の登録")),
+    ("register_abolition", _("事務を廃止したときの登録の抹消")),
+    ("register_inspection", _("登録簿の閲覧・公表")),
     ("register_report", _("登録簿の登録の状況の報告")),
 )
 RULE_KEYS: frozenset[str] = frozenset(key for key, _label in RULES)
@@ -166,7 +171,15 @@ APPI_CITATIONS: dict[str, str] = {
     "annual_report": "",
     "incident_report": "第68条第1項",
     "incident_notice": "第68条第2項",
+    # The Act sets no report to the board of education: that is the library's own rule (the city's 規程).
+    "incident_board_report": "",
     "register": "第75条第1項",
+    "register_items": "第75条第1項",
+    # The Act asks local bodies for no registration before the processing starts (第74条 binds 行政機関 only)
+    # and has no article on striking out an entry: the product keeps both as the library's practice.
+    "register_timing": "",
+    "register_abolition": "",
+    "register_inspection": "第75条第1項",
     # The Act sets no yearly report of the file register's state.
     "register_report": "",
 }
@@ -225,7 +238,13 @@ YAMANASHI_CITATIONS: dict[str, str] = {
     "annual_report": "第50条",
     "incident_report": "第48条第1項",
     "incident_notice": "",
+    # 第48条第1項: 「直ちにその旨を教育委員会に報告し…遅滞なく…報告書及び今後の対処方針を記した文書を提出し」.
+    "incident_board_report": "第48条第1項",
     "register": "第16条",
+    "register_items": "第16条第1項",
+    "register_timing": "第16条第2項",
+    "register_abolition": "第16条第4項",
+    "register_inspection": "第16条第5項",
     "register_report": "第16条第6項",
 }
 
@@ -233,6 +252,8 @@ YAMANASHI_CITATIONS: dict[str, str] = {
 ORDINANCE_TEMPLATE_CITATIONS: dict[str, str] = {
     **APPI_CITATIONS,
     "fees": f"{PLACEHOLDER}{PLACEHOLDER}市個人情報の保護に関する法律施行条例第{PLACEHOLDER}条",
+    # The city's own rule on reporting an incident inside the board of education (or '' when it has none).
+    "incident_board_report": f"{PLACEHOLDER}{PLACEHOLDER}市教育委員会保有個人情報管理規程第{PLACEHOLDER}条",
 }
 
 

@@ -64,6 +64,11 @@ class RuleProfile(models.Model):
     law_name = models.CharField(_("法令の名称"), max_length=120, blank=True)
     law_short_name = models.CharField(_("法令の略称（2回目以降の引用）"), max_length=40, blank=True)
     citations = models.JSONField(_("規則ごとの条項"), default=dict, blank=True)
+    # 山梨県 要綱 第17条第2項: a person's appointed agent may ask only for 保有特定個人情報; under 法第76条第2項
+    # an appointed agent may ask for any information.
+    appointed_agent_specific_only = models.BooleanField(
+        _("任意代理人による請求を特定個人情報に限る"), default=False
+    )
     # A template (a city's 施行条例) is copied and filled in; it is never the library's own as it stands.
     is_template = models.BooleanField(_("ひな形（複製して記入）"), default=False)
 
@@ -155,7 +160,7 @@ class RequesterKind(models.TextChoices):
     SELF = "self", _("本人")
     MINOR_REPRESENTATIVE = "minor_representative", _("未成年者の法定代理人")
     WARD_REPRESENTATIVE = "ward_representative", _("成年被後見人の法定代理人")
-    APPOINTED_AGENT = "appointed_agent", _("任意代理人（特定個人情報）")
+    APPOINTED_AGENT = "appointed_agent", _("任意代理人（本人の委任による代理人）")
 
 
 class SuspensionKind(models.TextChoices):
@@ -600,6 +605,11 @@ declare_not_personal(
     "disclosure_requests.RuleProfile",
     reason="期限ルールと根拠となる法令・要綱の名称（設定のマスタ）",
     fields=("name", "law_name", "law_short_name"),
+)
+declare_not_personal(
+    "disclosure_requests.RuleProfile",
+    reason="任意代理人を特定個人情報に限るかどうかの設定（法令の定め。人ではない）",
+    fields=("appointed_agent_specific_only",),
 )
 declare_not_personal(
     "disclosure_requests.OnlineApplication",

@@ -43,6 +43,22 @@ def current_profile() -> RuleProfile:
     return profile
 
 
+def cite_in_force(key: str, *, short: bool = True) -> str:
+    """The citation of rule ``key`` under the profile in force (「山梨県 要綱第16条第2項」, 「法第75条第1項」),
+    '' when its law has no article for the rule or no profile is chosen (the text then leaves it out)."""
+    try:
+        profile = current_profile()
+    except RuleProfile.DoesNotExist:
+        return ""
+    return profile.cite(key, short=short)
+
+
+def note_in_force(key: str) -> str:
+    """``cite_in_force`` in brackets after a sentence or a name (「（山梨県 要綱第16条第2項）」), or ''."""
+    text = cite_in_force(key)
+    return f"（{text}）" if text else ""
+
+
 def library_calendar(years: Iterable[int] | None = None) -> Calendar:
     """A Calendar with the library's own closed days (ClosedDay rows) of ``years``, or all of them.
 

@@ -69,9 +69,9 @@ STEP_LABELS: dict[Step, str] = {
     Step.COMMISSION_FINAL_REPORT: "個人情報保護委員会への確報",
     Step.PERSONS_NOTICE: "本人への通知",
 }
+# The board steps cite the rule profile in force (its "incident_board_report"), passed in as ``board_basis``:
+# 山梨県 要綱第48条第1項 for a designated manager; nothing under the Act, which sets no report to the board.
 STEP_BASIS: dict[Step, str] = {
-    Step.BOARD_FIRST_REPORT: "山梨県 要綱 第48条第1項",
-    Step.WRITTEN_REPORT: "山梨県 要綱 第48条第1項",
     Step.COMMISSION_FIRST_REPORT: "法第68条第1項、規則第44条第1項",
     Step.COMMISSION_FINAL_REPORT: "法第68条第1項、規則第44条第2項",
     Step.PERSONS_NOTICE: "法第68条第2項、規則第45条",
@@ -204,6 +204,7 @@ def _item(
     marker: bool = False,
     moved_from: dt.date | None = None,
     closed_reason: str = "",
+    basis: str | None = None,
 ) -> DueItem:
     return DueItem(
         step=step,
@@ -212,7 +213,7 @@ def _item(
         done_on=done_on,
         overdue=done_on is None and today > due_on,
         timing=timing,
-        basis=STEP_BASIS[step],
+        basis=STEP_BASIS.get(step, "") if basis is None else basis,
         moved_from=moved_from,
         closed_reason=closed_reason,
         marker=marker,
@@ -228,11 +229,13 @@ def due_items(
     written_report_days: int = WRITTEN_REPORT_DAYS,
     calendar: Calendar = GOVERNMENT_CALENDAR,
     tz: dt.tzinfo = JST,
+    board_basis: str = "",
 ) -> list[DueItem]:
     """Every step the incident requires, earliest due first.
 
     Always the two of 山梨県 要綱 第48条; when ``triggers.reportable`` also the Commission's 速報 and 確報 and the
-    notice to each person (法第68条). ``discovered_at`` is when the library knew (aware datetime).
+    notice to each person (法第68条). ``discovered_at`` is when the library knew (aware datetime);
+    ``board_basis`` is what the two board steps cite (the rule profile's, '' for none).
     """
     if written_report_days < 0:
         raise ValueError("written_report_days must not be negative")
@@ -248,6 +251,7 @@ def due_items(
             done_on=day_of(progress.board_reported_at),
             today=today,
             timing="直ちに",
+            basis=board_basis,
         ),
         _item(
             Step.WRITTEN_REPORT,
@@ -256,6 +260,7 @@ def due_items(
             today=today,
             timing="遅滞なく",
             marker=True,
+            basis=board_basis,
         ),
     ]
     if triggers.reportable:

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from disclosure_requests.profiles import cite_in_force, note_in_force
 from incidents import deadlines as rules
 from incidents.models import Incident
 from incidents.validation import today, written_report_days
@@ -59,8 +60,22 @@ def triggers_of(incident: Any) -> rules.Triggers:
     )
 
 
-def incident_due_items(incident: Incident, on: dt.date | None = None) -> list[rules.DueItem]:
-    """Every step the incident requires, with its due day, what is done and what is overdue on ``on``."""
+def board_basis() -> str:
+    """What the steps to the board of education cite under the rule profile in force (「山梨県 要綱第48条第1項」),
+    '' when its law has none (the Act: the report inside the board is the city's own rule)."""
+    return cite_in_force("incident_board_report")
+
+
+def board_note() -> str:
+    """「（山梨県 要綱第48条第1項）」 after a board step's name, or '' when the profile cites nothing."""
+    return note_in_force("incident_board_report")
+
+
+def incident_due_items(
+    incident: Incident, on: dt.date | None = None, *, basis: str | None = None
+) -> list[rules.DueItem]:
+    """Every step the incident requires, with its due day, what is done and what is overdue on ``on``
+    (``basis``: the board steps' citation when the caller has it already, else the profile's)."""
     return rules.due_items(
         discovered_at=incident.discovered_at,
         triggers=triggers_of(incident),
@@ -74,6 +89,7 @@ def incident_due_items(incident: Incident, on: dt.date | None = None) -> list[ru
         today=on if on is not None else today(),
         written_report_days=written_report_days(),
         tz=timezone.get_default_timezone(),
+        board_basis=board_basis() if basis is None else basis,
     )
 
 
@@ -85,12 +101,13 @@ def checklist_confirmed_at(incident: Incident) -> dt.datetime | None:
 def missing_steps(incident: Incident) -> list[str]:
     """What must still be recorded before the incident can be closed (Japanese, one line each)."""
     missing = []
+    note = board_note()
     if incident.board_reported_at is None:
-        missing.append(_("教育委員会への第一報（山梨県 要綱 第48条）"))
+        missing.append(_("教育委員会への第一報") + note)
     if not incident.first_measures:
-        missing.append(_("応急措置の内容（山梨県 要綱 第48条）"))
+        missing.append(_("応急措置の内容") + note)
     if incident.written_report_on is None:
-        missing.append(_("報告書及び今後の対処方針の提出（山梨県 要綱 第48条）"))
+        missing.append(_("報告書及び今後の対処方針の提出") + note)
     if checklist_confirmed_at(incident) is None:
         missing.append(_("報告対象の事態に当たるかのチェックリスト（規則 第43条）"))
     if incident.reportable:
@@ -123,8 +140,10 @@ def incident_rows(actor: Actor, *, on: dt.date | None = None, open_only: bool = 
     if open_only:
         qs = qs.filter(status=Incident.Status.OPEN)
     rows = []
+    basis = board_basis()
     for incident in qs.order_by("-discovered_at", "-pk"):
-        items = incident_due_items(incident, day) if incident.status == Incident.Status.OPEN else []
+        open_ = incident.status == Incident.Status.OPEN
+        items = incident_due_items(incident, day, basis=basis) if open_ else []
         rows.append(
             Row(
                 incident=incident,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from incidents import deadlines as rules
 from incidents.models import Incident
-from incidents.selectors import incident_due_items, missing_steps
+from incidents.selectors import board_note, incident_due_items, missing_steps
 from incidents.validation import (
     CHANGE_BOARD,
     CHANGE_CLOSE,
@@ -300,13 +300,13 @@ def incident_written_report(
         locked = _lock(incident)
         _require_open(locked, _("報告書の記録"))
         missing = []
+        note = board_note()
         if locked.board_reported_at is None:
-            missing.append(_("教育委員会への第一報（山梨県 要綱 第48条）を先に記録してください。"))
+            missing.append(_("教育委員会への第一報%(basis)sを先に記録してください。") % {"basis": note})
         if not locked.first_measures:
             missing.append(
-                _(
-                    "応急措置の内容を先に記録してください（山梨県 要綱 第48条: 応急措置を講じた後に報告書を提出）。"
-                )
+                _("報告書は応急措置を講じた後に提出します%(basis)s。応急措置の内容を先に記録してください。")
+                % {"basis": note}
             )
         if missing:
             raise refuse("__all__", *missing)

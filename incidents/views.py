@@ -91,9 +91,9 @@ def incident_create(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request,
                     _(
-                        "事案 %(number)s を記録しました。教育委員会へ直ちに報告し（山梨県 要綱 第48条）、報告対象の事態に当たるかをチェックリストで確認してください。"
+                        "事案 %(number)s を記録しました。教育委員会へ直ちに報告し%(basis)s、報告対象の事態に当たるかをチェックリストで確認してください。"
                     )
-                    % {"number": incident.number},
+                    % {"number": incident.number, "basis": selectors.board_note()},
                 )
                 if incident.reportable:
                     messages.warning(

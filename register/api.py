@@ -202,7 +202,7 @@ def _actor(request: HttpRequest) -> Any:
     response={200: list[EntryOut], **error_responses(400, 422, 500)},
     summary="個人情報取扱事務登録簿（公開）",
     description=(
-        "登録されている事務を登録番号順に返します。認証は不要です（山梨県 要綱 第16条第5項: 一般の閲覧）。"
+        "登録されている事務を登録番号順に返します。認証は不要です（山梨県 要綱 第16条第5項: 一般の閲覧、法第75条第1項: 公表）。"
         "廃止した事務は include_abolished=true のときだけ含めます。"
     ),
     operation_id="register_list",
@@ -235,7 +235,7 @@ def register_detail(request: HttpRequest, entry_id: EntryId, filters: Query[Regi
     response={201: EntryOut, **_ERRORS},
     summary="事務の登録",
     description=(
-        "個人情報取扱事務を登録します（山梨県 要綱 第16条第2項: 事務を開始する前に）。名称・目的・所管・対象者・収集先・"
+        "個人情報取扱事務を登録します（山梨県 要綱 第16条第2項: 事務を開始する前に。法第75条第5項の登録簿）。名称・目的・所管・対象者・収集先・"
         "保存期間・請求を受け付ける組織・開始日が必要です。開始日が登録日より前、未来の登録日、語彙にない記録項目・"
         "収集先は 422 で、何も登録しません。" + _ADMIN_TEXT
     ),

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from disclosure_requests.profiles import cite_in_force
 from privacy_admin.core import forms as core_forms
 from privacy_admin.core.dataitems import DataItem
 from register.models import CollectionSource, RegisterEntry
@@ -84,8 +85,11 @@ class EntryCreateForm(core_forms.Form):
         self.fields["registered_on"] = _entry_field("registered_on")
         self.fields["registered_on"].help_text = _("空欄なら今日")
         _add_entry_fields(self, services.EDITABLE_FIELDS)
-        self.fields["starts_on"].help_text = _(
-            "登録日以後（山梨県 要綱 第16条第2項: 事務を開始する前に登録）"
+        basis = cite_in_force("register_timing")
+        self.fields["starts_on"].help_text = (
+            _("登録日以後（%(basis)s: 事務を開始する前に登録）") % {"basis": basis}
+            if basis
+            else _("登録日以後（事務を開始する前に登録）")
         )
 
     def service_values(self) -> dict[str, Any]:

@@ -22,10 +22,17 @@ from privacy_admin.core.actor import Actor
 from privacy_admin.core.errors import FieldErrors
 
 from ..models import Channel, OnlineApplication, PrivacyRequest, RequesterKind, RequestKind, SuspensionKind
-from ..profiles import current_profile
+from ..profiles import current_profile, note_in_force
 from ._common import _choice, _date, _text, today
 from .deadline_in_force import base_days
 from .intake import request_receive
+
+# The rule whose article says what a request must state, by request kind.
+FORM_RULES: dict[str, str] = {
+    RequestKind.DISCLOSURE: "disclosure_form",
+    RequestKind.CORRECTION: "correction_form",
+    RequestKind.SUSPENSION: "suspension_form",
+}
 
 
 def online_guidance(kind: str) -> dict[str, object]:
@@ -68,9 +75,8 @@ def online_application_submit(
         model=M,
         required=True,
         multiline=True,
-        message=_(
-            "請求に係る保有個人情報を特定できる事項を入力してください（山梨県 要綱 第18条第1項第2号）。"
-        ),
+        message=_("請求に係る保有個人情報を特定できる事項を入力してください%(basis)s。")
+        % {"basis": note_in_force(FORM_RULES.get(kind, "disclosure_form"))},
     )
     reason = _text(errors, "reason_for_request", reason_for_request, model=M, required=False, multiline=True)
     correction = ""
@@ -89,7 +95,8 @@ def online_application_submit(
                 model=M,
                 required=True,
                 multiline=True,
-                message=_("訂正を求める内容を入力してください（山梨県 要綱 第31条第1項第3号）。"),
+                message=_("訂正を求める内容を入力してください%(basis)s。")
+                % {"basis": note_in_force("correction_form")},
             )
         else:
             suspension = _choice(
@@ -97,7 +104,8 @@ def online_application_submit(
                 "suspension_kind",
                 suspension_kind,
                 SuspensionKind.values,
-                _("求める措置（利用の停止・消去・提供の停止）を選んでください（山梨県 要綱 第37条第1項）。"),
+                _("求める措置（利用の停止・消去・提供の停止）を選んでください%(basis)s。")
+                % {"basis": note_in_force("suspension_right")},
             )
     errors.raise_if_any()
     with transaction.atomic():

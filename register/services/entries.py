@@ -26,8 +26,9 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_noop
 
+from disclosure_requests.profiles import cite_in_force, note_in_force
 from privacy_admin.audit.services import audit_record
 from privacy_admin.core import hooks
 from privacy_admin.core.actor import Actor
@@ -65,15 +66,11 @@ EDITABLE_FIELDS: tuple[str, ...] = (
 )
 CREATE_FIELDS: tuple[str, ...] = ("code", "number", "registered_on", *EDITABLE_FIELDS)
 
-# 山梨県 要綱 第16条第1項 各号 (and the items the library sets under 第7号): required text, with the article.
-REQUIRED_TEXT: dict[str, str] = {
-    "name": gettext_noop("第16条第1項第1号"),
-    "purpose": gettext_noop("第16条第1項第2号"),
-    "department": gettext_noop("第16条第1項第3号"),
-    "subjects": gettext_noop("第16条第1項第4号"),
-    "retention_period": gettext_noop("第16条第1項第7号"),
-    "request_office": gettext_noop("第16条第1項第7号"),
-}
+# The items the register must state (山梨県 要綱 第16条第1項第1号〜第4号, and 第7号's that the library sets;
+# the 個人情報ファイル簿 of 法第75条第1項 has them too): required text. Messages cite the profile in force.
+REQUIRED_TEXT: frozenset[str] = frozenset(
+    {"name", "purpose", "department", "subjects", "retention_period", "request_office"}
+)
 TEXT_FIELDS: tuple[str, ...] = (
     "name",
     "purpose",
@@ -98,9 +95,15 @@ REASON_MAX = 100
 TEXTFIELD_MAX = 4000
 CODE_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-START_BEFORE_REGISTRATION = gettext_lazy(
-    "事務の開始日は登録日以後の日付にしてください（山梨県 要綱 第16条第2項: 事務を開始しようとするときに登録）"
-)
+
+def start_before_registration() -> str:
+    """The message for a start day before the registration day, citing the profile in force."""
+    basis = cite_in_force("register_timing")
+    if basis:
+        return _(
+            "事務の開始日は登録日以後の日付にしてください（%(basis)s: 事務を開始しようとするときに登録）。"
+        ) % {"basis": basis}
+    return _("事務の開始日は登録日以後の日付にしてください（事務は開始する前に登録します）。")
 
 
 def model_field(name: str) -> models.Field:
@@ -131,8 +134,8 @@ def _clean_text(errors: FieldErrors, name: str, raw: object) -> str:
         limit=_max_length(name),
         multiline=name in MULTILINE_FIELDS,
         messages=_MESSAGES,
-        required_message=_("%(label)sを入力してください（山梨県 要綱 %(article)s）。")
-        % {"label": field_label(name), "article": _(REQUIRED_TEXT[name]) if name in REQUIRED_TEXT else ""},
+        required_message=_("%(label)sを入力してください%(basis)s。")
+        % {"label": field_label(name), "basis": note_in_force("register_items")},
     )
 
 
@@ -197,7 +200,8 @@ def _clean_values(values: Mapping[str, Any], errors: FieldErrors) -> dict[str, A
         )
         if not sources and "collection_sources" not in errors:
             errors.add(
-                "collection_sources", _("収集先を1つ以上選んでください（山梨県 要綱 第16条第1項第6号）。")
+                "collection_sources",
+                _("収集先を1つ以上選んでください%(basis)s。") % {"basis": note_in_force("register_items")},
             )
         cleaned["collection_sources"] = sources
     if "starts_on" in values:
@@ -216,7 +220,7 @@ def _check_notes(cleaned: Mapping[str, Any], errors: FieldErrors) -> None:
 
 def _check_start(starts_on: dt.date | None, registered_on: dt.date | None, errors: FieldErrors) -> None:
     if starts_on is not None and registered_on is not None and starts_on < registered_on:
-        errors.add("starts_on", str(START_BEFORE_REGISTRATION))
+        errors.add("starts_on", start_before_registration())
 
 
 def _check_not_future(errors: FieldErrors, name: str, day: dt.date | None) -> None:
@@ -362,7 +366,9 @@ def register_entry_change(
         entry = RegisterEntry.objects.select_for_update().get(pk=entry.pk)
         if not entry.is_active:
             raise refuse(
-                "__all__", _("廃止された事務は変更できません（山梨県 要綱 第16条第4項: 登録を抹消済み）。")
+                "__all__",
+                _("廃止された事務は変更できません。登録は抹消済みです%(basis)s。")
+                % {"basis": note_in_force("register_abolition")},
             )
         cleaned = _clean_values({k: v for k, v in changes.items() if k in EDITABLE_FIELDS}, errors)
         merged = {name: getattr(entry, name) for name in EDITABLE_FIELDS} | cleaned

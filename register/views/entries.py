@@ -30,15 +30,16 @@ READERS = (Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)
 WRITERS = (Role.ADMINISTRATOR,)
 PER_PAGE = 50
 
-# The sheet of one entry: the items of 山梨県 要綱 第16条第1項 and those the library sets under 第7号.
+# The sheet of one entry: the items of 山梨県 要綱 第16条第1項 (法第75条第1項's file register has them too) and
+# those the library sets; the headings name the items, not one law's numbering.
 SHEET_SECTIONS: tuple[tuple[Any, tuple[str, ...]], ...] = (
-    (_("山梨県 要綱 第16条第1項第1号〜第4号"), ("name", "purpose", "department", "subjects")),
+    (_("事務の名称・目的・所管・対象者"), ("name", "purpose", "department", "subjects")),
     (
-        _("第5号・第6号"),
+        _("記録項目・収集先"),
         ("record_range", "collection_sources", "collection_source_note", "collection_method"),
     ),
     (
-        _("第7号（指定管理者が定める事項）"),
+        _("図書館が定める事項"),
         (
             "outsourced",
             "outsourcing_note",

@@ -38,8 +38,9 @@ PER_PAGE = 50
 COPY_FEE_MONOCHROME_YEN = 10
 COPY_FEE_COLOR_YEN = 50
 
-# 山梨県 要綱 第17条第2項 (法 第76条第2項 admits an appointed agent for any information): a minor's or an adult ward's legal representative may request for them; a person's
-# appointed agent only for 特定個人情報. The documents that prove the representation.
+# The documents that prove the representation: a minor's or an adult ward's legal representative, or a
+# person's appointed agent (法第76条第2項: for any information; 山梨県 要綱 第17条第2項: only for 保有特定個人情報,
+# which the profile's ``appointed_agent_specific_only`` says — see ``representation_documents``).
 REPRESENTATION_DOCUMENTS: dict[str, StrOrPromise] = {
     RequesterKind.MINOR_REPRESENTATIVE: gettext_lazy(
         "戸籍謄本・戸籍抄本など、親権者であることを確認できる書類（提出日前30日以内に作成されたもの）"
@@ -48,9 +49,26 @@ REPRESENTATION_DOCUMENTS: dict[str, StrOrPromise] = {
         "後見登記等に関する登記事項証明書など、成年後見人であることを確認できる書類（提出日前30日以内に作成されたもの）"
     ),
     RequesterKind.APPOINTED_AGENT: gettext_lazy(
-        "本人の委任状（特定個人情報に限る。委任状には本人の実印を押し、印鑑登録証明書を添付）"
+        "本人の委任状（委任状には本人の実印を押し、印鑑登録証明書を添付）"
     ),
 }
+APPOINTED_AGENT_SPECIFIC_ONLY = gettext_lazy(
+    "本人の委任状（特定個人情報に限る。委任状には本人の実印を押し、印鑑登録証明書を添付）"
+)
+
+
+def representation_documents(profile: RuleProfile | None) -> list[tuple[str, str]]:
+    """(who, what proves it) for each kind of representative, as the profile in force admits them."""
+    rows = []
+    for kind, text in REPRESENTATION_DOCUMENTS.items():
+        if (
+            kind == RequesterKind.APPOINTED_AGENT
+            and profile is not None
+            and profile.appointed_agent_specific_only
+        ):
+            text = APPOINTED_AGENT_SPECIFIC_ONLY
+        rows.append((str(RequesterKind(kind).label), str(text)))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -128,9 +146,7 @@ def publication_info() -> dict[str, Any]:
         **citations_in_force(profile),
         # (3) 本人又は代理人であることの確認方法
         "identity_documents": [label for _code, label in request_identity_documents()],
-        "representation_documents": [
-            (str(RequesterKind(kind).label), text) for kind, text in REPRESENTATION_DOCUMENTS.items()
-        ],
+        "representation_documents": representation_documents(profile),
         # (4) 開示の実施に係る費用の額及び徴収方法
         "fee_monochrome": _setting("PRIVACY_COPY_FEE_MONOCHROME_YEN", COPY_FEE_MONOCHROME_YEN),
         "fee_color": _setting("PRIVACY_COPY_FEE_COLOR_YEN", COPY_FEE_COLOR_YEN),

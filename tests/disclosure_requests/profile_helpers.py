@@ -23,3 +23,10 @@ def appi_fixture() -> RuleProfile:
 
 def current_codes() -> list[str]:
     return list(RuleProfile.objects.filter(is_current=True).values_list("code", flat=True))
+
+
+def put_in_force(code: str) -> RuleProfile:
+    """Make the seeded profile ``code`` the one in force (a test's setup; the service needs an actor)."""
+    RuleProfile.objects.update(is_current=False)
+    RuleProfile.objects.filter(code=code).update(is_current=True)
+    return RuleProfile.objects.get(code=code)

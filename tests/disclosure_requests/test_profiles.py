@@ -10,8 +10,10 @@ import pytest
 from disclosure_requests.models import ClosedDay, RuleProfile
 from disclosure_requests.profiles import (
     DAY_FIELDS,
+    cite_in_force,
     current_profile,
     library_calendar,
+    note_in_force,
     rule_profile_copy,
     rule_profile_make_current,
 )
@@ -37,6 +39,28 @@ def test_current_profile_raises_when_none_is_current(yamanashi) -> None:
     RuleProfile.objects.update(is_current=False)
     with pytest.raises(RuleProfile.DoesNotExist):
         current_profile()
+
+
+def test_cite_in_force_writes_the_profile_in_force_or_nothing(yamanashi, appi) -> None:
+    assert cite_in_force("register_timing") == "山梨県 要綱第16条第2項"
+    assert note_in_force("register_timing") == "（山梨県 要綱第16条第2項）"
+    assert (
+        cite_in_force("incident_board_report", short=False)
+        == "山梨県立図書館の個人情報の保護に関する要綱第48条第1項"
+    )
+    RuleProfile.objects.update(is_current=False)
+    RuleProfile.objects.filter(pk=appi.pk).update(is_current=True)
+    assert cite_in_force("register_inspection") == "法第75条第1項"
+    assert cite_in_force("register_timing") == "" and note_in_force("register_timing") == ""
+    RuleProfile.objects.update(is_current=False)
+    assert cite_in_force("register") == "" and note_in_force("register") == ""  # no profile chosen
+
+
+def test_only_the_yamanashi_profile_limits_appointed_agents(yamanashi, appi) -> None:
+    """山梨県 要綱 第17条第2項: an appointed agent only for 保有特定個人情報; 法第76条第2項: for any."""
+    assert yamanashi.appointed_agent_specific_only and not appi.appointed_agent_specific_only
+    template = RuleProfile.objects.get(code="ordinance-template")
+    assert not template.appointed_agent_specific_only
 
 
 def test_copy_gets_new_code_and_name_same_periods_and_is_not_current(administrator, yamanashi) -> None:

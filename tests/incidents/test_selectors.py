@@ -10,6 +10,7 @@ from django.http import Http404
 
 from incidents import selectors, services
 from incidents.deadlines import Step
+from tests.disclosure_requests.profile_helpers import put_in_force
 from tests.incidents.helpers import (
     TODAY,
     at,
@@ -50,3 +51,21 @@ def test_incidents_do_not_exist_for_other_roles(persona, privacy_officer) -> Non
 def test_get_incident_for_a_bad_id_is_404(privacy_officer, pk: Any) -> None:
     with pytest.raises(Http404):
         selectors.get_incident_for(privacy_officer, pk)
+
+
+def test_the_board_steps_cite_the_profile_in_force(privacy_officer) -> None:
+    incident = record(privacy_officer, first_measures="")
+    put_in_force("yamanashi-15")
+    board = [i for i in selectors.incident_due_items(incident, TODAY) if i.step == Step.BOARD_FIRST_REPORT]
+    assert board[0].basis == "山梨県 要綱第48条第1項"
+    assert "・" not in selectors.missing_steps(incident)[0]
+    assert selectors.missing_steps(incident)[0] == "教育委員会への第一報（山梨県 要綱第48条第1項）"
+    put_in_force("appi")
+    board = [i for i in selectors.incident_due_items(incident, TODAY) if i.step == Step.BOARD_FIRST_REPORT]
+    # The Act sets no report to the board of education: the step is the library's own, cited by nothing.
+    assert board[0].basis == ""
+    assert selectors.missing_steps(incident)[:3] == [
+        "教育委員会への第一報",
+        "応急措置の内容",
+        "報告書及び今後の対処方針の提出",
+    ]

@@ -15,6 +15,7 @@ from incidents import services
 from incidents.models import Incident
 from privacy_admin.audit.models import AuditEvent
 from privacy_admin.audit.models import Outcome as AuditOutcome
+from tests.disclosure_requests.profile_helpers import put_in_force
 from tests.incidents.helpers import (
     CIRCUMSTANCES,
     TODAY,
@@ -215,7 +216,7 @@ def test_a_refused_step_shows_the_message_on_the_detail_page_and_changes_nothing
     page = response.content.decode()
     assert response.status_code == 200
     assert "次の手続きが記録されていないため、完了にできません。" in page
-    assert "・教育委員会への第一報（山梨県 要綱 第48条）" in page
+    assert "・教育委員会への第一報（山梨県 要綱第48条第1項）" in page
     after = snapshot()
     assert (
         after["Incident"] == before["Incident"]
@@ -353,3 +354,51 @@ def test_a_refused_record_lists_its_errors_with_links_to_the_fields(officer_clie
     assert 'role="alert"' in summary and 'tabindex="-1"' in summary
     assert "件名を入力" in summary and ('href="#id_facts-title"' in summary or 'href="#id_title"' in summary)
     assert '_0"' in summary  # the checkbox group's link goes to its first box
+
+
+# --- the law the pages cite ------------------------------------------------------------------------------
+
+
+def _incident_pages(client: Client, pk: int) -> str:
+    return "".join(
+        client.get(url).content.decode()
+        for url in (
+            reverse("incidents:list"),
+            reverse("incidents:create"),
+            reverse("incidents:detail", args=[pk]),
+            reverse("requests:dashboard"),
+        )
+    )
+
+
+def test_incident_pages_and_pdf_cite_the_yamanashi_article_under_that_profile(
+    officer_client, incident
+) -> None:
+    put_in_force("yamanashi-15")
+    pages = _incident_pages(officer_client, incident.pk)
+    assert "（山梨県 要綱第48条第1項）" in pages
+    assert "山梨県 要綱第48条第1項" in pages  # the board steps' basis in the table of steps
+    pdf = officer_client.get(reverse("incidents:pdf", args=[incident.pk])).content
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).replace(" ", "")
+    assert (
+        "山梨県立図書館の個人情報の保護に関する要綱第48条第1項の規定により、次のとおり報告します"
+        in text.replace("\n", "")
+    )
+
+
+def test_incident_pages_and_pdf_cite_no_yamanashi_article_under_the_appi_profile(
+    officer_client, privacy_officer
+) -> None:
+    put_in_force("appi")
+    incident = record(privacy_officer, first_measures="")
+    pages = _incident_pages(officer_client, incident.pk)
+    assert "要綱" not in pages and "第48条" not in pages
+    assert "（個人情報の保護に関する法律第68条第1項）" in pages or "法第68条第1項" in pages
+    # The close refusal lists the board steps without a citation the Act does not have.
+    page = _post(officer_client, "close", incident.pk, {"close-closed_on": "2026-06-15"}).content.decode()
+    assert "・教育委員会への第一報<" in page or "・教育委員会への第一報\n" in page
+    pdf = officer_client.get(reverse("incidents:pdf", args=[incident.pk])).content
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    flat = "".join(text.split())
+    assert "要綱" not in flat and "第48条" not in flat
+    assert "に係る事件等について、次のとおり報告します" in flat

@@ -155,17 +155,17 @@ def test_administrator_registers_an_entry(admin_api: Client) -> None:
         (
             {"starts_on": days_ago(3).isoformat()},
             "starts_on",
-            "事務の開始日は登録日以後の日付にしてください（山梨県 要綱 第16条第2項: 事務を開始しようとするときに登録）",
+            "事務の開始日は登録日以後の日付にしてください（山梨県 要綱第16条第2項: 事務を開始しようとするときに登録）。",
         ),
         (
             {"purpose": ""},
             "purpose",
-            "個人情報取扱事務の目的を入力してください（山梨県 要綱 第16条第1項第2号）。",
+            "個人情報取扱事務の目的を入力してください（山梨県 要綱第16条第1項）。",
         ),
         (
             {"purpose": None},
             "purpose",
-            "個人情報取扱事務の目的を入力してください（山梨県 要綱 第16条第1項第2号）。",
+            "個人情報取扱事務の目的を入力してください（山梨県 要綱第16条第1項）。",
         ),
         (
             {"collection_sources": ["gossip"]},
@@ -232,7 +232,7 @@ def test_administrator_abolishes_an_entry(admin_api: Client) -> None:
     response = send(admin_api, "patch", f"{BASE}/{entry.pk}", {"reason": "再開", "name": "別名"})
     assert response.status_code == 422
     assert errors(response)["__all__"] == [
-        "廃止された事務は変更できません（山梨県 要綱 第16条第4項: 登録を抹消済み）。"
+        "廃止された事務は変更できません。登録は抹消済みです（山梨県 要綱第16条第4項）。"
     ]
 
 

@@ -14,6 +14,7 @@ from disclosure_requests.services.online import (
     online_application_submit,
     online_guidance,
 )
+from tests.disclosure_requests.profile_helpers import put_in_force
 from tests.factories import make_patron
 
 pytestmark = pytest.mark.django_db
@@ -61,4 +62,33 @@ def test_suspension_needs_the_measure(profile: Any, central: Any) -> None:
             disclosed_on=timezone.localdate(),
         )
     assert "suspension_kind" in refused.value.message_dict
+    assert not OnlineApplication.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "cited"),
+    [
+        ("appi", ("（法第91条第1項）", "（法第98条第1項）")),
+        ("yamanashi-15", ("（山梨県 要綱第31条第1項）", "（山梨県 要綱第37条第1項）")),
+    ],
+)
+def test_refusals_cite_the_profile_in_force(code: str, cited: tuple[str, str], central: Any) -> None:
+    put_in_force(code)
+    patron = make_patron(registered_branch=central)
+    for kind, field, article in (
+        ("correction", "correction_content", cited[0]),
+        ("suspension", "suspension_kind", cited[1]),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            online_application_submit(
+                actor=None,
+                patron=patron,
+                kind=kind,
+                information_requested="",
+                identity_by="counter",
+                disclosed_on=timezone.localdate(),
+            )
+        messages = refused.value.message_dict
+        assert messages[field][0].endswith(f"{article}。"), messages[field]
+        assert "要綱" not in "".join(messages["information_requested"]) or code != "appi"
     assert not OnlineApplication.objects.exists()

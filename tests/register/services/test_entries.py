@@ -66,7 +66,7 @@ def test_start_before_registration_is_refused_and_changes_nothing(administrator:
     with pytest.raises(ValidationError) as exc:
         _create(administrator, registered_on=days_ago(3), starts_on=days_ago(4))
     assert _errors(exc)["starts_on"] == [
-        "事務の開始日は登録日以後の日付にしてください（山梨県 要綱 第16条第2項: 事務を開始しようとするときに登録）"
+        "事務の開始日は登録日以後の日付にしてください（山梨県 要綱第16条第2項: 事務を開始しようとするときに登録）。"
     ]
     assert snapshot() == before
 
@@ -75,9 +75,7 @@ def test_an_entry_with_no_purpose_is_refused_and_changes_nothing(administrator: 
     before = snapshot()
     with pytest.raises(ValidationError) as exc:
         _create(administrator, purpose="  \n ")
-    assert _errors(exc)["purpose"] == [
-        "個人情報取扱事務の目的を入力してください（山梨県 要綱 第16条第1項第2号）。"
-    ]
+    assert _errors(exc)["purpose"] == ["個人情報取扱事務の目的を入力してください（山梨県 要綱第16条第1項）。"]
     assert snapshot() == before
 
 
@@ -95,7 +93,7 @@ def test_every_missing_item_is_named_at_once(administrator: Any) -> None:
         "request_office",
         "starts_on",
     }
-    assert errors["collection_sources"] == ["収集先を1つ以上選んでください（山梨県 要綱 第16条第1項第6号）。"]
+    assert errors["collection_sources"] == ["収集先を1つ以上選んでください（山梨県 要綱第16条第1項）。"]
     assert errors["starts_on"] == ["事務の開始日を入力してください。"]
 
 
@@ -224,7 +222,7 @@ def test_a_change_may_not_move_the_start_before_registration(administrator: Any)
         services.register_entry_change(
             actor=administrator, entry=entry, reason="訂正", starts_on=days_ago(31)
         )
-    assert _errors(exc)["starts_on"] == [services.START_BEFORE_REGISTRATION]
+    assert _errors(exc)["starts_on"] == [services.start_before_registration()]
     assert snapshot() == before
 
 
@@ -288,7 +286,7 @@ def test_abolition_strikes_out_the_registration(administrator: Any) -> None:
     with pytest.raises(ValidationError) as exc:
         services.register_entry_change(actor=administrator, entry=entry, reason="再開", name="別名")
     assert _errors(exc)["__all__"] == [
-        "廃止された事務は変更できません（山梨県 要綱 第16条第4項: 登録を抹消済み）。"
+        "廃止された事務は変更できません。登録は抹消済みです（山梨県 要綱第16条第4項）。"
     ]
     with pytest.raises(ValidationError) as exc:
         services.register_entry_abolish(

@@ -12,6 +12,7 @@ from privacy_admin.audit.models import AuditEvent
 from privacy_admin.core import register_entries as entries
 from register.models import RegisterEntry
 from register.services import entries as services
+from tests.disclosure_requests.profile_helpers import put_in_force
 from tests.register.factories import make_entry
 from tests.register.helpers import days_ago, freeze_today, snapshot  # noqa: F401
 
@@ -172,7 +173,7 @@ def test_administrator_registers_an_entry(administrator: Any, login: Any) -> Non
     ("overrides", "message"),
     [
         ({"starts_on": days_ago(3).isoformat()}, "事務の開始日は登録日以後の日付にしてください"),
-        ({"purpose": ""}, "個人情報取扱事務の目的を入力してください（山梨県 要綱 第16条第1項第2号）。"),
+        ({"purpose": ""}, "個人情報取扱事務の目的を入力してください（山梨県 要綱第16条第1項）。"),
         ({"collection_sources": []}, "収集先を1つ以上選んでください"),
         ({"extra_items": ["nonsense"]}, "候補にありません"),
         ({"starts_on": "2026-13-45"}, "日付"),
@@ -282,3 +283,54 @@ def test_the_detail_names_the_entry_by_number_not_code(administrator: Any, login
     page = login(administrator).get(reverse("registry:detail", args=[entry.pk])).content.decode()
     assert f"第{entry.number}号" in page
     assert "<dt>コード</dt>" not in page and f">{entry.code}<" not in page
+
+
+# --- the law the pages cite ------------------------------------------------------------------------------
+
+
+def _pages_text(client: Any, entry: RegisterEntry) -> str:
+    urls = _urls(entry.pk)
+    return "".join(
+        client.get(urls[name]).content.decode() for name in ("list", "detail", "create", "change", "abolish")
+    )
+
+
+def test_register_pages_cite_the_yamanashi_articles_under_that_profile(
+    administrator: Any, login: Any, entry: RegisterEntry
+) -> None:
+    put_in_force("yamanashi-15")
+    text = _pages_text(login(administrator), entry)
+    for cited in ("（山梨県 要綱第16条）", "（山梨県 要綱第16条第2項）", "（山梨県 要綱第16条第2項後段）"):
+        assert cited in text, cited
+    assert "（山梨県 要綱第16条第4項）" in text and "（山梨県 要綱第16条第1項）" in text
+
+
+def test_register_pages_cite_the_act_and_no_yamanashi_article_under_the_appi_profile(
+    administrator: Any, login: Any, entry: RegisterEntry
+) -> None:
+    put_in_force("appi")
+    text = _pages_text(login(administrator), entry)
+    assert "（法第75条第1項）" in text  # the 個人情報ファイル簿 and its items
+    assert "要綱" not in text and "第16条" not in text
+    # The Act sets no "register before it starts" rule for a local body: the sentence stands uncited.
+    assert "個人情報を取り扱う事務を開始する前に登録します。" in text
+
+
+def test_register_messages_cite_the_profile_in_force(administrator: Any, login: Any) -> None:
+    client = login(administrator)
+    bad = _form(name="", starts_on=days_ago(3).isoformat())
+    put_in_force("appi")
+    page = client.post(reverse("registry:create"), bad).content.decode()
+    assert (
+        "事務の名称を入力してください（法第75条第1項）。" in page
+        or "を入力してください（法第75条第1項）。" in page
+    )
+    assert "事務の開始日は登録日以後の日付にしてください（事務は開始する前に登録します）。" in page
+    put_in_force("yamanashi-15")
+    page = client.post(reverse("registry:create"), bad).content.decode()
+    assert "を入力してください（山梨県 要綱第16条第1項）。" in page
+    assert (
+        "事務の開始日は登録日以後の日付にしてください（山梨県 要綱第16条第2項: 事務を開始しようとするときに登録）。"
+        in page
+    )
+    assert not RegisterEntry.objects.filter(name="").exists()

@@ -81,3 +81,16 @@ def test_blank_request_forms_cite_the_profile_in_force(
         assert window in text
     if kind == "disclosure":
         assert ("（法第89条第2項）" if in_force.code == "appi" else "（山梨県要綱第28条）") in text
+
+
+@pytest.mark.parametrize(
+    ("in_force", "limited"), [("appi", False), ("yamanashi-15", True)], indirect=["in_force"]
+)
+def test_the_appointed_agent_note_follows_the_profile_in_force(
+    client: Any, in_force: RuleProfile, limited: bool
+) -> None:
+    """山梨県 要綱 第17条第2項 admits a person's appointed agent only for 保有特定個人情報; 法第76条第2項 for any."""
+    page = _flat(client.get(reverse("public_register:publication")).content.decode())
+    assert "任意代理人（本人の委任による代理人）" in page
+    assert "本人の委任状（" in page
+    assert ("特定個人情報に限る" in page) is limited
