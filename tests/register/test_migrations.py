@@ -140,3 +140,18 @@ def _entry_after(*taken: int) -> bool:
         registered_on=dt.date(2026, 4, 1),
     )
     return entry.pk > max(taken)
+
+
+@pytest.mark.django_db
+def test_the_seeded_entries_name_the_yamanashi_rules_never_a_bare_yoko() -> None:
+    """Migration 0005: 「（要綱 第11条）」 names which 要綱 (厚木市 要綱 and 山梨県 要綱 are two documents)."""
+    import re
+
+    from register.models import RegisterEntry
+
+    purposes = dict(RegisterEntry.objects.values_list("code", "purpose"))
+    assert purposes["privacy-requests"].endswith("（山梨県 要綱 第17条から第45条まで）")
+    assert purposes["contractor-oversight"].endswith("（山梨県 要綱 第11条）")
+    for entry in RegisterEntry.objects.all():
+        for text in (entry.purpose, *entry.history.values_list("purpose", flat=True)):
+            assert not re.search(r"(?<![県市] )要綱", text), (entry.code, text)
