@@ -129,7 +129,7 @@ def seed_requests(*, stdout: TextIO | None = None) -> int:
             actor=officer,
             request=amending,
             requested_on=ago(5),
-            what_to_fix="請求者の住所の記載がありません。住所又は居所を記載してください（山梨県 要綱 第18条第1項第1号）。",
+            what_to_fix="請求者の住所の記載がありません。住所又は居所を記載してください。",
         )
         # 6. Extended by 10 days.
         extended = receive(3, ago(12))
@@ -160,7 +160,7 @@ def seed_requests(*, stdout: TextIO | None = None) -> int:
             decided_on=ago(20),
             reasons=[WithholdingReason.THIRD_PERSON],
             reason_text="紹介状には開示請求者以外の個人（担当教諭）の氏名が記載されており、開示することにより"
-            "その個人の権利利益を害するおそれがあるため（山梨県 要綱 第19条第3号）。",
+            "その個人の権利利益を害するおそれがあるため。",
             disclosed_content="紹介状（担当教諭の氏名を除く）、受付の記録",
         )
         # 8. 特例延長: a very large volume.

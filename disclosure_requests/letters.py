@@ -29,7 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from privacy_admin.audit.services import audit_record
@@ -38,6 +38,7 @@ from privacy_admin.core.calendar import Calendar, fiscal_year_of
 from privacy_admin.core.dates import to_wareki_era_year
 from privacy_admin.core.numbering import create_numbered, format_number, next_sequence
 from privacy_admin.core.pdf import render_html_to_pdf
+from privacy_admin.templatetags.wareki import wareki
 
 from . import deadlines, services
 from .letter_variables import CONTEXT_VARIABLES
@@ -137,6 +138,16 @@ def _article_context(profile: RuleProfile, kind: str) -> dict[str, Any]:
     return context
 
 
+_WEEKDAYS = "月火水木金土日"
+
+
+def day_with_weekday(value: dt.date | None) -> str:
+    """A day as a letter writes the day of an appointment: 「令和8年10月22日（木）」 ('' for no day)."""
+    if value is None:
+        return ""
+    return f"{wareki(value)}（{_WEEKDAYS[value.weekday()]}）"
+
+
 # Filters and tags the body may use, besides Django's built-ins.
 _BODY_ENGINE = Engine(
     loaders=[],
@@ -214,6 +225,7 @@ def sample_context() -> dict[str, Any]:
         "corrected_on",
     ):
         context[name] = today
+    context["execution_day"] = context["disclosure_day"] = day_with_weekday(today)
     context.update(
         {
             "request_kind": RequestKind.DISCLOSURE.value,
@@ -222,6 +234,7 @@ def sample_context() -> dict[str, Any]:
             "is_partial_scope": False,
             "method_choice_days": 30,
             "fee_yen": 0,
+            "fee_basis": "写し 2枚×10円",
             "extension_days": 15,
             "extension_total_days": 15,
             "third_party_wait_days": 14,
@@ -231,14 +244,29 @@ def sample_context() -> dict[str, Any]:
     with contextlib.suppress(RuleProfile.DoesNotExist):  # no profile chosen yet: no citations
         context.update(_article_context(current_profile(), RequestKind.DISCLOSURE))
     context.update(_library_context())
-    context["appeal_notice"] = appeal_notice()
+    profile = None
+    with contextlib.suppress(RuleProfile.DoesNotExist):
+        profile = current_profile()
+    context["appeal_notice"] = appeal_notice(profile)
     return context
 
 
-def appeal_notice() -> str:
-    """教示 (行政不服審査法 第82条, 行政事件訴訟法 第46条): 審査請求 within 3 months, 取消訴訟 within 6 months."""
+def appeal_notice(profile: RuleProfile | None = None) -> str:
+    """教示 (行政不服審査法 第82条, 行政事件訴訟法 第46条): 審査請求 within 3 months, 取消訴訟 within 6 months.
+
+    Under a profile whose law has no 教示 article (山梨県 要綱: a designated manager's decision on a
+    開示の申出 is no administrative disposition, so there is no 審査請求 against it), the letter says where
+    to complain instead: the library's office (山梨県 要綱 第45条) and the department in charge of the
+    library (第49条第5号)."""
     authority = settings.LIBRARY_APPEAL_AUTHORITY
     city = settings.LIBRARY_MUNICIPALITY
+    if profile is not None and not profile.cite("appeal_notice"):
+        complaints = profile.cite("complaints", short=True)
+        basis = f"（{complaints}）" if complaints else ""
+        return (
+            f"この決定に不服がある場合は、{settings.LIBRARY_OFFICE}に苦情を申し出ることができます{basis}。"
+            f"また、図書館を所管する{authority}に申し出ることもできます。"
+        )
     return (
         "1　この決定に不服がある場合は、行政不服審査法（平成26年法律第68号）の規定により、"
         "この決定があったことを知った日の翌日から起算して3か月以内に、"
@@ -480,7 +508,7 @@ def build_letter_context(
             "third_party_wait_days": profile.third_party_wait_days,
             "withholding_reasons": [],
             "is_partial_scope": False,
-            "appeal_notice": appeal_notice(),
+            "appeal_notice": appeal_notice(profile),
         }
     )
     decision = (
@@ -498,7 +526,9 @@ def build_letter_context(
             {
                 "execution_method": execution.get_method_display(),
                 "execution_date": execution.carried_out_on,
+                "execution_day": day_with_weekday(execution.carried_out_on),
                 "fee_yen": execution.fee_yen,
+                "fee_basis": execution.fee_basis,
             }
         )
     correction = CorrectionExecution.objects.filter(request=request).first()
@@ -545,6 +575,7 @@ def build_letter_context(
             )
             planned = execution.carried_out_on if execution is not None else None
             context["disclosure_date"] = max(earliest, planned) if planned else earliest
+            context["disclosure_day"] = day_with_weekday(context["disclosure_date"])
     if kind in THIRD_PARTY_KINDS:
         # The requester's identity and what they asked for are their own personal information: a
         # third party is told only about the information concerning them (第26条, 第19条第3号).
@@ -588,27 +619,31 @@ def render_letter_html(
     issued_on: dt.date,
     document_number: str = "",
 ) -> str:
-    """The whole letter as HTML (the layout around the administrator's body)."""
+    """The whole letter as HTML (the layout around the administrator's body), in Japanese whatever
+    language the officer's screen is in: dates in 和暦 and citations as the profile's ``Citer`` writes them."""
     template = _template_for(kind)
-    context = build_letter_context(
-        request=request,
-        kind=kind,
-        consultation=consultation,
-        issued_on=issued_on,
-        document_number=document_number,
-    )
-    body = render_body(template.body, context)
-    third_party = kind in THIRD_PARTY_KINDS
-    return render_to_string(
-        LAYOUT_TEMPLATE,
-        {
-            **context,
-            "title": _title(template, request, kind),
-            "body": body,
-            "addressee_name": context["third_party_name"] if third_party else request.requester_name,
-            "addressee_address": context["third_party_address"] if third_party else request.requester_address,
-        },
-    )
+    with translation.override(settings.LANGUAGE_CODE):
+        context = build_letter_context(
+            request=request,
+            kind=kind,
+            consultation=consultation,
+            issued_on=issued_on,
+            document_number=document_number,
+        )
+        body = render_body(template.body, context)
+        third_party = kind in THIRD_PARTY_KINDS
+        return render_to_string(
+            LAYOUT_TEMPLATE,
+            {
+                **context,
+                "title": _title(template, request, kind),
+                "body": body,
+                "addressee_name": context["third_party_name"] if third_party else request.requester_name,
+                "addressee_address": context["third_party_address"]
+                if third_party
+                else request.requester_address,
+            },
+        )
 
 
 def render_letter_pdf(

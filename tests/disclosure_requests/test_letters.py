@@ -17,6 +17,7 @@ from disclosure_requests.models import (
     LetterTemplate,
     Outcome,
     RequestKind,
+    RuleProfile,
     WithholdingReason,
 )
 from privacy_admin.audit.labels import ACTION_GROUP_LABELS, ACTION_LABELS
@@ -77,8 +78,22 @@ def test_decision_letter_states_reasons_lapse_date_and_appeal(privacy_officer: A
     assert decision.reason_text in html
     assert decision.reason_lapses_on is not None
     assert to_wareki(decision.reason_lapses_on) in html
-    assert "開示しない部分及び開示しない理由" in html
-    assert "審査請求" in html and "取消しの訴え" in html  # 教示
+    assert "開示しない部分及び<br>開示しない理由" in html  # the label breaks between phrases
+    # Received under the 山梨県 要綱 (a designated manager's decision, no 審査請求): where to complain.
+    assert request.profile.code == "yamanashi-15"
+    assert "苦情を申し出ることができます（山梨県 要綱第45条）" in html
+    assert "審査請求" not in html and "行政不服審査法" not in html
+    assert "あさひ市教育委員会" in html
+
+
+def test_decision_letter_under_the_act_carries_the_appeal_notice(privacy_officer: Any) -> None:
+    RuleProfile.objects.update(is_current=False)
+    RuleProfile.objects.filter(code="appi").update(is_current=True)
+    request, _ = letter_state(LetterKind.NOT_SUSPENSION)
+    assert request.profile.code == "appi"
+    html = letters.render_letter_html(request=request, kind=LetterKind.NOT_SUSPENSION, issued_on=f.today())
+    assert "行政不服審査法" in html and "審査請求" in html and "取消しの訴え" in html  # 教示
+    assert "苦情を申し出る" not in html
     assert "あさひ市教育委員会" in html
 
 
