@@ -35,6 +35,7 @@ from privacy_admin.audit.models import Outcome as AuditOutcome
 from privacy_admin.audit.services import audit_record
 from privacy_admin.core.actor import Actor
 from privacy_admin.core.dataitems import PERSONAL_FIELDS, DataItem
+from privacy_admin.core.dates import format_date
 from privacy_admin.core.pdf import render_pdf
 
 from .models import Letter, LetterKind, PrivacyRequest, RequestKind
@@ -163,6 +164,11 @@ class HeldDataPackage:
         default_factory=lambda: [ERASURE_STATEMENT, NOTICE_STATEMENT, ACCESS_LOG_STATEMENT]
     )
     schema: str = SCHEMA
+
+    @property
+    def registration_groups(self) -> list[RegistrationGroup]:
+        """The registration as the PDF prints it (not part of the JSON): see ``registration_groups``."""
+        return registration_groups(self.registration)
 
 
 def _local(moment: dt.datetime) -> dt.datetime:
@@ -359,6 +365,41 @@ def held_data_compile(*, actor: Actor, request: PrivacyRequest) -> HeldDataPacka
         requests=requests,
         access_log=_access_log(patron.pk),
     )
+
+
+@dataclass(frozen=True)
+class RegistrationLine:
+    field_label: str
+    value: str  # as printed: a date in 和暦, a card number as it is
+
+
+@dataclass(frozen=True)
+class RegistrationGroup:
+    """Consecutive fields recorded under one 記録項目 of the register (氏名（姓）・氏名（名） under 氏名,
+    登録日・有効期限 under 有効期限): the item is printed once, beside all of them, so that it does not read
+    as the name of each field (「登録日 … 有効期限」)."""
+
+    item_label: str
+    lines: list[RegistrationLine]
+
+
+def _printed(value: str | dt.date) -> str:
+    # Only a real date goes through 和暦: a number such as the card number 2101011498 is not a date, though
+    # date.fromisoformat would read it as one (the PDF once printed 利用者番号 令和83年1月14日).
+    if isinstance(value, dt.date):
+        return format_date(value)
+    return str(value) or "（登録なし）"
+
+
+def registration_groups(rows: list[RegistrationRow]) -> list[RegistrationGroup]:
+    groups: list[RegistrationGroup] = []
+    for row in rows:
+        line = RegistrationLine(row.field_label, _printed(row.value))
+        if groups and groups[-1].item_label == row.item_label:
+            groups[-1].lines.append(line)
+        else:
+            groups.append(RegistrationGroup(row.item_label, [line]))
+    return groups
 
 
 def render_held_data_pdf(package: HeldDataPackage) -> bytes:

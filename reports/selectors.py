@@ -260,8 +260,13 @@ class KindRow:
         return f"{self.on_time / self.due * 100:.1f}%" if self.due else "—"
 
     @property
+    def outcome_parts(self) -> list[str]:
+        """「全部開示 2件」 per outcome that happened (a report prints each unbroken)."""
+        return [_("%(label)s %(n)s件") % {"label": label, "n": n} for label, n in self.outcomes if n]
+
+    @property
     def outcome_text(self) -> str:
-        shown = [_("%(label)s %(n)s件") % {"label": label, "n": n} for label, n in self.outcomes if n]
+        shown = self.outcome_parts
         return _("、").join(shown) if shown else "—"
 
 

@@ -297,12 +297,16 @@ def test_decided_request_still_compiles(privacy_officer: Any, request_for: Any) 
     )
 
 
-def _pdf_lines(pdf: bytes) -> list[str]:
+def _pdf_pages(pdf: bytes) -> list[str]:
     from io import BytesIO
 
     from pypdf import PdfReader
 
-    return [line for page in PdfReader(BytesIO(pdf)).pages for line in page.extract_text().splitlines()]
+    return [page.extract_text() for page in PdfReader(BytesIO(pdf)).pages]
+
+
+def _pdf_lines(pdf: bytes) -> list[str]:
+    return [line for page in _pdf_pages(pdf) for line in page.splitlines()]
 
 
 def test_pdf_labels_the_registration_date_and_the_expiry_each_by_its_own_name(
@@ -344,3 +348,48 @@ def test_pdf_request_table_keeps_numbers_and_statuses_whole(
         assert number in words, number
     assert "決定済み" in words and "利用停止請求" in words
     assert to_wareki(request_for.received_on) in words
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return "".join("".join(_pdf_lines(pdf)).split())
+
+
+def test_pdf_prints_a_card_number_that_reads_as_a_date_as_it_is(
+    privacy_officer: Any, patron: Patron, request_for: Any
+) -> None:
+    """date.fromisoformat reads 2101011498 as 2101-01-14: the 利用者番号 was printed 「令和83年1月14日」."""
+    Patron.objects.filter(pk=patron.pk).update(card_number="2101011498")
+    pkg = package.held_data_compile(actor=privacy_officer, request=request_for)
+    text = _pdf_text(package.render_held_data_pdf(pkg))
+    assert "利用者番号2101011498" in text
+    assert "令和83年" not in text
+
+
+def test_pdf_names_each_register_item_once_beside_the_fields_it_covers(
+    privacy_officer: Any, patron: Patron, request_for: Any
+) -> None:
+    """登録日 and 有効期限 are both recorded under the register's item 有効期限: the item is printed once,
+    beside both, not as the item of the 登録日 row alone (「登録日 令和5年7月25日 有効期限」)."""
+    patron.registered_on = dt.date(2023, 7, 25)
+    patron.expires_on = dt.date(2026, 7, 25)
+    patron.save(update_fields=["registered_on", "expires_on"])
+    pkg = package.held_data_compile(actor=privacy_officer, request=request_for)
+    groups = [(g.item_label, [line.field_label for line in g.lines]) for g in pkg.registration_groups]
+    assert ("有効期限", ["登録日", "有効期限"]) in groups
+    assert ("氏名", ["氏名（姓）", "氏名（名）"]) in groups
+    text = _pdf_text(package.render_held_data_pdf(pkg))
+    assert text.count("有効期限") == 2  # the field, and the register's item once
+    assert text.count("フリガナ（姓）") == 1 and text.count("フリガナ") == 3
+    assert "登録日令和5年7月25日" in text and "令和8年7月25日" in text
+
+
+def test_pdf_prints_each_statement_once_in_its_section(
+    privacy_officer: Any, request_for: Any, holdings: dict[str, Any]
+) -> None:
+    """The cover repeated the three statements that sections 5, 6 and 9 print."""
+    pkg = package.held_data_compile(actor=privacy_officer, request=request_for)
+    pages = ["".join(page.split()) for page in _pdf_pages(package.render_held_data_pdf(pkg))]
+    for statement in pkg.statements:
+        squeezed = "".join(statement.split())
+        assert sum(page.count(squeezed) for page in pages) == 1, statement
+        assert squeezed not in pages[0]  # the cover

@@ -21,6 +21,7 @@ from outsourcing.models import Handler, OnSiteAudit, TrainingSession
 from privacy_admin.audit.models import AuditEvent
 from register.services import entries as entry_services
 from reports import selectors as reports
+from tests.disclosure_requests.profile_helpers import put_in_force
 from tests.disclosure_requests.request_helpers import receive, today  # noqa: F401
 from tests.incidents.helpers import at, frozen_now, record  # noqa: F401
 from tests.outsourcing.factories import make_contract
@@ -201,6 +202,7 @@ def test_requests_by_kind_outcome_on_time_rate_and_extensions(request_year) -> N
     assert disclosure.on_time_rate == "66.7%"
     assert disclosure.extensions == 1 and disclosure.special_extensions == 0
     assert disclosure.outcome_text == "全部開示 2件、部分開示 1件"
+    assert disclosure.outcome_parts == ["全部開示 2件", "部分開示 1件"]  # each printed unbroken
     correction = by_kind["correction"]
     assert (correction.received, correction.decided, correction.on_time_rate) == (1, 1, "100.0%")
     suspension = by_kind["suspension"]
@@ -336,3 +338,46 @@ def test_download_is_audited_and_refuses_a_bad_report_or_year(privacy_officer) -
     with pytest.raises(ValidationError):
         reports.annual_report_download(actor=privacy_officer, report=reports.ENFORCEMENT, year=2099)
     assert AuditEvent.objects.filter(action="annual_report.download").count() == 1
+
+
+def _page_texts(pdf: bytes) -> list[str]:
+    return ["".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_enforcement_pdf_never_splits_a_summary_table_over_two_pages(privacy_officer, settings) -> None:
+    """The 漏えい等事案 table once ran over a page break, leaving 「合計」 and the rest alone at the top of
+    the next page. Wherever the page break falls (the addressee's name moves everything down line by
+    line), each summary stays on one page with its heading."""
+    record(privacy_officer, discovered_at=at(7, 1, 9, 0, year=2025))
+    sections = [("2苦情の処理の状況", "うち対応中"), ("3漏えい等事案の状況", "完了／対応中")]
+    for lines in range(0, 24, 2):
+        settings.LIBRARY_APPEAL_AUTHORITY = "あさひ市教育委員会" + "　" * 40 * lines
+        pages = _page_texts(reports.render_report_pdf(reports.ENFORCEMENT, FY))
+        for heading, last_row in sections:
+            page = next(p for p in pages if heading in p)
+            assert last_row in page.split(heading, 1)[1], (lines, heading)
+
+
+def test_enforcement_pdf_keeps_a_contract_title_on_one_line(privacy_officer, pickup_counter) -> None:
+    """The 業務名 column was so narrow that the title broke 「駅前資料受取窓口管理業/務」."""
+    make_contract(
+        branches=[pickup_counter],
+        title="駅前資料受取窓口管理業務",
+        starts_on=D(2025, 4, 1),
+        ends_on=D(2026, 3, 31),
+    )
+    pdf = reports.render_report_pdf(reports.ENFORCEMENT, FY)
+    lines = [line for page in PdfReader(io.BytesIO(pdf)).pages for line in page.extract_text().splitlines()]
+    assert any("駅前資料受取窓口管理業務" in line for line in lines)
+    assert any("令和7年4月1日" in line for line in lines)
+
+
+@pytest.mark.parametrize(("code", "cited"), [("yamanashi-15", "（山梨県要綱第16条第2項）"), ("appi", "")])
+def test_the_register_section_cites_the_registration_rule_of_the_profile_in_force(
+    privacy_officer, code: str, cited: str
+) -> None:
+    """Under the Act the 事務登録簿 is the city's own (法第75条第5項): the section cites no 第75条第1項."""
+    put_in_force(code)
+    text = text_of(reports.render_report_pdf(reports.ENFORCEMENT, FY))
+    assert f"5個人情報取扱事務登録簿の変更の状況{cited}" in text.replace("\u3000", "")
+    assert "第75条" not in text
