@@ -35,10 +35,9 @@ from django.utils.safestring import SafeString, mark_safe
 from privacy_admin.audit.services import audit_record
 from privacy_admin.core.actor import Actor, user_of
 from privacy_admin.core.calendar import Calendar, fiscal_year_of
-from privacy_admin.core.dates import to_wareki_era_year
+from privacy_admin.core.dates import format_date, to_wareki_era_year
 from privacy_admin.core.numbering import create_numbered, format_number, next_sequence
 from privacy_admin.core.pdf import render_html_to_pdf
-from privacy_admin.templatetags.wareki import wareki
 
 from . import deadlines, services
 from .letter_variables import CONTEXT_VARIABLES
@@ -145,7 +144,7 @@ def day_with_weekday(value: dt.date | None) -> str:
     """A day as a letter writes the day of an appointment: 「令和8年10月22日（木）」 ('' for no day)."""
     if value is None:
         return ""
-    return f"{wareki(value)}（{_WEEKDAYS[value.weekday()]}）"
+    return f"{format_date(value)}（{_WEEKDAYS[value.weekday()]}）"
 
 
 # Filters and tags the body may use, besides Django's built-ins.
