@@ -240,12 +240,11 @@ def sample_context() -> dict[str, Any]:
         }
     )
     context.update(_TERMS[RequestKind.DISCLOSURE])
-    with contextlib.suppress(RuleProfile.DoesNotExist):  # no profile chosen yet: no citations
-        context.update(_article_context(current_profile(), RequestKind.DISCLOSURE))
-    context.update(_library_context())
     profile = None
-    with contextlib.suppress(RuleProfile.DoesNotExist):
+    with contextlib.suppress(RuleProfile.DoesNotExist):  # no profile chosen yet: no citations
         profile = current_profile()
+        context.update(_article_context(profile, RequestKind.DISCLOSURE))
+    context.update(_library_context())
     context["appeal_notice"] = appeal_notice(profile)
     return context
 

@@ -353,14 +353,6 @@ EXCEPTIONS: dict[tuple[str, str], tuple[int, str]] = {
     ("actor-typed", "privacy_admin/accounts/services.py"): (3, _ACCOUNTS_IN_FLIGHT),
 }
 
-# test-mirror: the modules whose tests are still to be moved or written (issue 13). Remove a line when
-# its tests/… file exists (the run says so); add none.
-_MIRROR_TODO = """
-"""
-EXCEPTIONS.update(
-    {("test-mirror", path): (1, "tests to be moved or written (issue 13)") for path in _MIRROR_TODO.split()}
-)
-
 Check = Callable[[str, str, set[str]], Iterator[Violation]]
 CHECKS: list[Check] = [
     lambda source, path, models: link_deletes(source, path),
