@@ -206,6 +206,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Master data in the admin is the administrator role's (privacy_admin.admin_site).
+    "privacy_admin.admin_site.AdministratorRoleBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
